@@ -1,0 +1,43 @@
+import {normalizePhone} from '../core/phone.js'
+import {activate, cease, indexByPhone, normalizeName} from '../core/registry/registry.js'
+import {type Subscriber} from '../core/registry/types.js'
+import {type DataFolder, type MutationContext} from '../io/data-folder.js'
+
+/** Registration at the counter: consent given in person, recorded with the operator. */
+export async function addAtCounter(
+  folder: DataFolder,
+  ctx: MutationContext,
+  input: {name: string; phone: string},
+): Promise<{handEdited: string[]; kind: 'added' | 'reactivated'; subscriber: Subscriber}> {
+  const {config} = await folder.config()
+  const phone = normalizePhone(input.phone, config.defaultCountry)
+  const name = normalizeName(input.name)
+  return folder.mutate(ctx, async (tx) => {
+    const list = await tx.subscribers()
+    const result = activate(
+      list,
+      indexByPhone(list),
+      {consent: 'in-person', name, now: tx.nowIso, operator: ctx.operator, phone, privacyNotice: config.privacyNotice},
+      {allowRename: false},
+    )
+    tx.setSubscribers(list)
+    tx.audit({action: `subscriber.${result.kind === 'added' ? 'add' : 'reactivate'}`, after: result.after, before: result.before, subject: phone})
+    return {handEdited: tx.handEdits.map((h) => h.file), kind: result.kind as 'added' | 'reactivated', subscriber: result.after}
+  })
+}
+
+export async function ceaseAtCounter(
+  folder: DataFolder,
+  ctx: MutationContext,
+  input: {phone: string},
+): Promise<{handEdited: string[]; subscriber: Subscriber}> {
+  const {config} = await folder.config()
+  const phone = normalizePhone(input.phone, config.defaultCountry)
+  return folder.mutate(ctx, async (tx) => {
+    const list = await tx.subscribers()
+    const {after, before} = cease(list, indexByPhone(list), {now: tx.nowIso, operator: ctx.operator, phone})
+    tx.setSubscribers(list)
+    tx.audit({action: 'subscriber.cease', after, before, subject: phone})
+    return {handEdited: tx.handEdits.map((h) => h.file), subscriber: after}
+  })
+}

@@ -1,0 +1,104 @@
+import {hostname} from 'node:os'
+import {readFile, rename, rm, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import lockfile from 'proper-lockfile'
+
+import {CervenoError} from '../core/errors.js'
+
+const LOCK_DIR = '.lock'
+const OWNER_FILE = 'proprietario.json'
+/** How long a second process waits for the data folder before giving up with exit 4. */
+export const LOCK_WAIT_MS = 5000
+
+interface Owner {
+  host: string
+  pid: number
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function readOwner(lockPath: string): Promise<Owner | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(lockPath, OWNER_FILE), 'utf8')) as Owner
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * proper-lockfile only notices a killed holder after its stale time (5 s at least). The owner file
+ * lets a later command on the same machine take over at once from a process that no longer exists.
+ * The rename makes the take-over atomic; if the renamed lock turns out to belong to a live process
+ * (it was re-taken between our check and the rename), it is put back.
+ */
+async function breakDeadLock(lockPath: string): Promise<boolean> {
+  const owner = await readOwner(lockPath)
+  if (!owner || owner.host !== hostname() || isAlive(owner.pid)) return false
+  const aside = `${lockPath}-morto-${process.pid}-${Date.now()}`
+  try {
+    await rename(lockPath, aside)
+  } catch {
+    return false
+  }
+
+  const moved = await readOwner(aside)
+  if (moved && moved.pid !== owner.pid) {
+    await rename(aside, lockPath).catch(() => {})
+    return false
+  }
+
+  await rm(aside, {force: true, recursive: true})
+  return true
+}
+
+/** Runs fn while holding the data-folder lock; throws LOCK_HELD (exit 4) after waiting LOCK_WAIT_MS. */
+export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
+  const lockPath = path.join(dir, LOCK_DIR)
+  const deadline = Date.now() + waitMs
+  let release!: () => Promise<void>
+  let compromised: Error | undefined
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      release = await lockfile.lock(dir, {
+        lockfilePath: lockPath,
+        onCompromised(error) {
+          compromised = error
+        },
+        realpath: false,
+        stale: 10_000,
+      })
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error
+      // eslint-disable-next-line no-await-in-loop
+      if (await breakDeadLock(lockPath)) continue
+      if (Date.now() >= deadline) {
+        const owner = await readOwner(lockPath) // eslint-disable-line no-await-in-loop
+        throw new CervenoError('LOCK_HELD', {dir, pid: owner?.pid})
+      }
+
+      // eslint-disable-next-line no-await-in-loop
+      await new Promise((resolve) => {
+        setTimeout(resolve, Math.min(50 + attempt * 25, 250))
+      })
+    }
+  }
+
+  try {
+    await writeFile(path.join(lockPath, OWNER_FILE), JSON.stringify({host: hostname(), pid: process.pid}))
+    const result = await fn()
+    if (compromised) throw compromised
+    return result
+  } finally {
+    await rm(path.join(lockPath, OWNER_FILE), {force: true}).catch(() => {})
+    await release().catch(() => {})
+  }
+}

@@ -1,0 +1,151 @@
+import {tryNormalizePhone, isE164} from '../core/phone.js'
+import {type RequestRecord, type RequestStatus} from '../core/requests/types.js'
+import {type Subscriber} from '../core/registry/types.js'
+import {parseIso} from '../core/time.js'
+import {type Column, type TableSchema} from './csv-table.js'
+
+type Invalid = (reason: string) => never
+
+/** Stored Italian words for the English values of the JSON contract. */
+const SUBSCRIBER_STATUS = {active: 'attivo', ceased: 'cessato'} as const
+const REQUEST_STATUS: Record<RequestStatus, string> = {
+  approved: 'approvata',
+  discarded: 'scartata',
+  pending: 'in_attesa',
+  rejected: 'respinta',
+  superseded: 'superata',
+}
+const CONSENT = {'in-person': 'di_persona', message: 'messaggio'} as const
+
+function reverse<K extends string>(map: Record<K, string>): Map<string, K> {
+  return new Map(Object.entries(map).map(([k, v]) => [v as string, k as K]))
+}
+
+const SUBSCRIBER_STATUS_IN = reverse(SUBSCRIBER_STATUS)
+const REQUEST_STATUS_IN = reverse(REQUEST_STATUS)
+const CONSENT_IN = reverse(CONSENT)
+
+/** A phone cell: E.164; Excel may have dropped the `+` of a number it took for a number. */
+function phoneValue(value: string, invalid: Invalid): string {
+  const v = value.trim()
+  if (isE164(v)) return v
+  if (/^\d{8,15}$/.test(v)) {
+    const r = tryNormalizePhone(`+${v}`)
+    if (r.ok) return r.phone
+  }
+
+  return invalid('phone')
+}
+
+function dateValue(value: string, invalid: Invalid): string {
+  const v = value.trim()
+  if (!parseIso(v)) invalid('date')
+  return v
+}
+
+function text<T>(header: string, key: keyof T & string, opts: {optional?: boolean; required?: boolean} = {}): Column<T> {
+  return {
+    header,
+    optional: opts.optional,
+    parse(value, invalid) {
+      if (opts.required && value.trim() === '') invalid('empty')
+      return value === '' ? {} : ({[key]: value} as Partial<T>)
+    },
+    write: (row) => String((row as Record<string, unknown>)[key] ?? ''),
+  }
+}
+
+function date<T>(header: string, key: keyof T & string, required = false): Column<T> {
+  return {
+    header,
+    parse(value, invalid) {
+      if (value.trim() === '') return required ? invalid('empty') : {}
+      return {[key]: dateValue(value, invalid)} as Partial<T>
+    },
+    write: (row) => String((row as Record<string, unknown>)[key] ?? ''),
+  }
+}
+
+function choice<T, V extends string>(header: string, key: keyof T & string, out: Record<V, string>, inn: Map<string, V>): Column<T> {
+  return {
+    header,
+    parse(value, invalid) {
+      const v = inn.get(value.trim().toLowerCase())
+      return v === undefined ? invalid('value') : ({[key]: v} as Partial<T>)
+    },
+    write: (row) => out[(row as Record<string, unknown>)[key] as V],
+  }
+}
+
+export const SUBSCRIBERS: TableSchema<Subscriber> = {
+  columns: [
+    {
+      header: 'telefono',
+      parse: (v, invalid) => ({phone: phoneValue(v, invalid)}),
+      write: (r) => r.phone,
+    },
+    text('nome', 'name', {required: true}),
+    choice('stato', 'status', SUBSCRIBER_STATUS, SUBSCRIBER_STATUS_IN),
+    date('iscritto_il', 'subscribedAt', true),
+    text('approvato_da', 'approvedBy', {required: true}),
+    date('cessato_il', 'ceasedAt'),
+    text('cessato_da', 'ceasedBy'),
+    text('id_richiesta', 'requestId'),
+    choice('consenso', 'consent', CONSENT, CONSENT_IN),
+    text('informativa_privacy', 'privacyNotice', {required: true}),
+    date('aggiornato_il', 'updatedAt', true),
+  ],
+  file: 'iscritti.csv',
+  finish(p, invalid) {
+    if (p.status === 'ceased' && !p.ceasedAt) invalid('ceasedWithoutDate')
+    return p as Subscriber
+  },
+}
+
+export const REQUESTS: TableSchema<RequestRecord> = {
+  columns: [
+    {
+      header: 'id',
+      parse: (v, invalid) => (/^[0-9a-f]{8,}$/.test(v.trim()) ? {id: v.trim()} : invalid('id')),
+      write: (r) => r.id,
+    },
+    {
+      header: 'telefono',
+      parse: (v, invalid) => ({phone: v.trim() === '' ? null : phoneValue(v, invalid)}),
+      write: (r) => r.phone ?? '',
+    },
+    {
+      header: 'nome',
+      parse: (v) => ({name: v === '' ? null : v}),
+      write: (r) => r.name ?? '',
+    },
+    {
+      header: 'azione',
+      parse(v, invalid) {
+        const a = v.trim().toUpperCase()
+        return a === 'ON' || a === 'OFF' ? {action: a} : invalid('value')
+      },
+      write: (r) => r.action,
+    },
+    date('ricevuta_il', 'receivedAt', true),
+    text('fonte', 'source', {required: true}),
+    choice('stato', 'status', REQUEST_STATUS, REQUEST_STATUS_IN),
+    date('deciso_il', 'decidedAt'),
+    text('deciso_da', 'decidedBy'),
+    text('motivo', 'reason'),
+    text('testo', 'rawText'),
+    text('autore', 'author'),
+    text('utente', 'userId'),
+    {
+      header: 'origine_telefono',
+      optional: true,
+      parse: (v) => (v === '' ? {} : {phoneSource: v as RequestRecord['phoneSource']}),
+      write: (r) => r.phoneSource ?? '',
+    },
+    date('importata_il', 'importedAt', true),
+  ],
+  file: 'richieste.csv',
+  finish(p) {
+    return {...p, rawText: p.rawText ?? ''} as RequestRecord
+  },
+}
