@@ -1,5 +1,5 @@
 import {hostname} from 'node:os'
-import {readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {readFile, rename, rm, stat, utimes, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import lockfile from 'proper-lockfile'
 
@@ -93,7 +93,10 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = LO
   }
 
   try {
+    // proper-lockfile checks that the lock folder's mtime is still the one it set: put it back.
+    const {atime, mtime} = await stat(lockPath)
     await writeFile(path.join(lockPath, OWNER_FILE), JSON.stringify({host: hostname(), pid: process.pid}))
+    await utimes(lockPath, atime, mtime)
     const result = await fn()
     if (compromised) throw compromised
     return result
