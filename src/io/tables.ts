@@ -43,13 +43,15 @@ function dateValue(value: string, invalid: Invalid): string {
   return v
 }
 
+type Row = Record<string, unknown>
+
 function text<T>(header: string, key: keyof T & string, opts: {optional?: boolean; required?: boolean} = {}): Column<T> {
   return {
     header,
     optional: opts.optional,
-    parse(value, invalid) {
+    read(value, row, invalid) {
       if (opts.required && value.trim() === '') invalid('empty')
-      return value === '' ? {} : ({[key]: value} as Partial<T>)
+      if (value !== '') (row as Row)[key] = value
     },
     write: (row) => String((row as Record<string, unknown>)[key] ?? ''),
   }
@@ -58,9 +60,13 @@ function text<T>(header: string, key: keyof T & string, opts: {optional?: boolea
 function date<T>(header: string, key: keyof T & string, required = false): Column<T> {
   return {
     header,
-    parse(value, invalid) {
-      if (value.trim() === '') return required ? invalid('empty') : {}
-      return {[key]: dateValue(value, invalid)} as Partial<T>
+    read(value, row, invalid) {
+      if (value.trim() === '') {
+        if (required) invalid('empty')
+        return
+      }
+
+      ;(row as Row)[key] = dateValue(value, invalid)
     },
     write: (row) => String((row as Record<string, unknown>)[key] ?? ''),
   }
@@ -69,9 +75,10 @@ function date<T>(header: string, key: keyof T & string, required = false): Colum
 function choice<T, V extends string>(header: string, key: keyof T & string, out: Record<V, string>, inn: Map<string, V>): Column<T> {
   return {
     header,
-    parse(value, invalid) {
+    read(value, row, invalid) {
       const v = inn.get(value.trim().toLowerCase())
-      return v === undefined ? invalid('value') : ({[key]: v} as Partial<T>)
+      if (v === undefined) invalid('value')
+      ;(row as Row)[key] = v
     },
     write: (row) => out[(row as Record<string, unknown>)[key] as V],
   }
@@ -81,7 +88,9 @@ export const SUBSCRIBERS: TableSchema<Subscriber> = {
   columns: [
     {
       header: 'telefono',
-      parse: (v, invalid) => ({phone: phoneValue(v, invalid)}),
+      read(v, row, invalid) {
+        row.phone = phoneValue(v, invalid)
+      },
       write: (r) => r.phone,
     },
     text('nome', 'name', {required: true}),
@@ -106,24 +115,32 @@ export const REQUESTS: TableSchema<RequestRecord> = {
   columns: [
     {
       header: 'id',
-      parse: (v, invalid) => (/^[0-9a-f]{8,}$/.test(v.trim()) ? {id: v.trim()} : invalid('id')),
+      read(v, row, invalid) {
+        if (!/^[0-9a-f]{8,}$/.test(v.trim())) invalid('id')
+        row.id = v.trim()
+      },
       write: (r) => r.id,
     },
     {
       header: 'telefono',
-      parse: (v, invalid) => ({phone: v.trim() === '' ? null : phoneValue(v, invalid)}),
+      read(v, row, invalid) {
+        row.phone = v.trim() === '' ? null : phoneValue(v, invalid)
+      },
       write: (r) => r.phone ?? '',
     },
     {
       header: 'nome',
-      parse: (v) => ({name: v === '' ? null : v}),
+      read(v, row) {
+        row.name = v === '' ? null : v
+      },
       write: (r) => r.name ?? '',
     },
     {
       header: 'azione',
-      parse(v, invalid) {
+      read(v, row, invalid) {
         const a = v.trim().toUpperCase()
-        return a === 'ON' || a === 'OFF' ? {action: a} : invalid('value')
+        if (a !== 'ON' && a !== 'OFF') invalid('value')
+        row.action = a as 'OFF' | 'ON'
       },
       write: (r) => r.action,
     },
@@ -139,7 +156,9 @@ export const REQUESTS: TableSchema<RequestRecord> = {
     {
       header: 'origine_telefono',
       optional: true,
-      parse: (v) => (v === '' ? {} : {phoneSource: v as RequestRecord['phoneSource']}),
+      read(v, row) {
+        if (v !== '') row.phoneSource = v as RequestRecord['phoneSource']
+      },
       write: (r) => r.phoneSource ?? '',
     },
     date('importata_il', 'importedAt', true),

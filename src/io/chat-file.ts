@@ -1,0 +1,305 @@
+/**
+ * Reads a WhatsApp chat export from disk: a `.txt`, or a `.zip` (told by its signature, whatever the
+ * extension, chat-formats.md §1.1) from which only the chat text is read — media stay in the zip.
+ * Text must be UTF-8 (§1.2); the BOM is dropped. Problems come back as a ChatFileError, never thrown.
+ */
+import {open, stat} from 'node:fs/promises'
+import {basename, dirname} from 'node:path'
+import {TextDecoder} from 'node:util'
+import type {Entry, ZipFile} from 'yauzl'
+
+import {looksLikeChatExport} from '../core/chat-export/index.js'
+import {TITLE_PREFIXES} from '../core/chat-export/locale.js'
+
+export type ChatFileErrorReason =
+  | 'binary' // NUL bytes: not a text file
+  | 'empty' // nothing in it
+  | 'is-directory' // a folder: the caller walks it
+  | 'not-found'
+  | 'not-utf8' // bytes that are not UTF-8 (line, column of the first one; detail `utf-16` for a UTF-16 BOM)
+  | 'too-large'
+  | 'unreadable' // cannot be opened or read (detail = errno code)
+  | 'zip-corrupt' // truncated or damaged zip (detail = zip library message)
+  | 'zip-no-chat' // a zip without a chat text
+
+export interface ChatFileError {
+  reason: ChatFileErrorReason
+  /** 1-based line of the problem, when known. */
+  line?: number
+  /** 1-based column (in bytes) within that line, when known. */
+  column?: number
+  /** Technical detail in English, for logs. */
+  detail?: string
+  /** The zip entry the problem is in. */
+  entry?: string
+}
+
+export interface ChatFileText {
+  /** Decoded text, BOM removed. */
+  text: string
+  /**
+   * Names to read the chat title from, in priority order: the zip's own name, then the entry's
+   * name and folder; for a plain file its name, then its folder. Pass them to parseChat as `names`.
+   */
+  names: string[]
+  /** The entry inside the zip, or null for a plain file. */
+  entry: null | string
+}
+
+export type ChatFileResult =
+  | {chats: ChatFileText[]; container: 'txt' | 'zip'; ok: true}
+  | {error: ChatFileError; ok: false}
+
+export type DecodeResult = {error: ChatFileError; ok: false} | {ok: true; text: string}
+
+/** Exports are a few MB; this only stops absurd inputs. */
+export const MAX_TEXT_BYTES = 256 * 1024 * 1024
+
+const ZIP_SIGNATURES = [
+  [0x50, 0x4b, 0x03, 0x04],
+  [0x50, 0x4b, 0x05, 0x06], // empty zip
+]
+
+/** True when the bytes start with a zip signature. */
+export function isZip(head: Uint8Array): boolean {
+  return ZIP_SIGNATURES.some((sig) => sig.every((b, i) => head[i] === b))
+}
+
+/** Offset of the first byte that does not start a valid UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const n = bytes.length
+  let i = 0
+  while (i < n) {
+    const b = bytes[i]
+    if (b < 0x80) {
+      i++
+      continue
+    }
+
+    let need: number
+    let lo = 0x80
+    let hi = 0xbf
+    if (b >= 0xc2 && b <= 0xdf) need = 1
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2
+      if (b === 0xe0) lo = 0xa0
+      else if (b === 0xed) hi = 0x9f
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3
+      if (b === 0xf0) lo = 0x90
+      else if (b === 0xf4) hi = 0x8f
+    } else return i
+
+    if (i + need >= n) return i
+    const second = bytes[i + 1]
+    if (second < lo || second > hi) return i
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k]
+      if (c < 0x80 || c > 0xbf) return i
+    }
+
+    i += need + 1
+  }
+
+  return -1
+}
+
+function position(bytes: Uint8Array, offset: number): {column: number; line: number} {
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++
+      lineStart = i + 1
+    }
+  }
+
+  return {line, column: offset - lineStart + 1}
+}
+
+/** Strict UTF-8 decoding of a chat text; BOM dropped. */
+export function decodeChatText(bytes: Uint8Array): DecodeResult {
+  if (bytes.length === 0) return {ok: false, error: {reason: 'empty'}}
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return {ok: false, error: {reason: 'not-utf8', line: 1, column: 1, detail: 'utf-16'}}
+  }
+
+  const nul = bytes.indexOf(0)
+  if (nul !== -1) return {ok: false, error: {reason: 'binary', ...position(bytes, nul)}}
+  try {
+    const text = new TextDecoder('utf-8', {fatal: true}).decode(bytes)
+    const cleaned = text.charCodeAt(0) === 0xfe_ff ? text.slice(1) : text
+    return {ok: true, text: cleaned}
+  } catch {
+    const at = firstInvalidUtf8(bytes)
+    return {ok: false, error: {reason: 'not-utf8', ...position(bytes, Math.max(at, 0))}}
+  }
+}
+
+/** Reads one path: a chat text or a zip holding one. */
+export async function readChatFile(path: string): Promise<ChatFileResult> {
+  let size: number
+  try {
+    const info = await stat(path)
+    if (info.isDirectory()) return {ok: false, error: {reason: 'is-directory'}}
+    size = info.size
+  } catch (error) {
+    return fsError(error)
+  }
+
+  if (size === 0) return {ok: false, error: {reason: 'empty'}}
+  const zipName = basename(path)
+  let head: Uint8Array
+  try {
+    head = await readHead(path)
+  } catch (error) {
+    return fsError(error)
+  }
+
+  if (isZip(head)) return readZip({path}, zipName)
+  if (size > MAX_TEXT_BYTES) return {ok: false, error: {reason: 'too-large', detail: String(size)}}
+  let bytes: Uint8Array
+  try {
+    const handle = await open(path, 'r')
+    try {
+      bytes = await handle.readFile()
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    return fsError(error)
+  }
+
+  const decoded = decodeChatText(bytes)
+  if (!decoded.ok) return decoded
+  return {ok: true, container: 'txt', chats: [{text: decoded.text, names: plainNames(path), entry: null}]}
+}
+
+/** Same as readChatFile for bytes already in memory (`name` stands for the file's name). */
+export async function readChatBytes(bytes: Uint8Array, name: string): Promise<ChatFileResult> {
+  if (bytes.length === 0) return {ok: false, error: {reason: 'empty'}}
+  if (isZip(bytes)) return readZip({buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)}, basename(name))
+  if (bytes.length > MAX_TEXT_BYTES) return {ok: false, error: {reason: 'too-large', detail: String(bytes.length)}}
+  const decoded = decodeChatText(bytes)
+  if (!decoded.ok) return decoded
+  return {ok: true, container: 'txt', chats: [{text: decoded.text, names: plainNames(name), entry: null}]}
+}
+
+function plainNames(path: string): string[] {
+  const names = [basename(path)]
+  const folder = basename(dirname(path))
+  if (folder !== '' && folder !== '.' && folder !== path) names.push(folder)
+  return names
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r')
+  try {
+    const buf = new Uint8Array(4)
+    const {bytesRead} = await handle.read(buf, 0, 4, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+function fsError(error: unknown): {error: ChatFileError; ok: false} {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN'
+  if (code === 'ENOENT') return {ok: false, error: {reason: 'not-found', detail: code}}
+  if (code === 'EISDIR') return {ok: false, error: {reason: 'is-directory', detail: code}}
+  return {ok: false, error: {reason: 'unreadable', detail: code}}
+}
+
+const lowerPrefixes = TITLE_PREFIXES.map(([p]) => p.toLowerCase())
+
+function entryBase(name: string): string {
+  return name.split('/').at(-1) ?? name
+}
+
+/** The chat texts of a zip (chat-formats.md §1.1): `_chat.txt`, else named exports, else the one `.txt`. */
+function pickChatEntries(entries: Entry[]): {candidates: Entry[]; sure: boolean} {
+  const texts = entries.filter((e) => {
+    const base = entryBase(e.fileName)
+    return (
+      !e.fileName.endsWith('/') &&
+      !e.fileName.startsWith('__MACOSX/') &&
+      !base.startsWith('._') &&
+      base.toLowerCase().endsWith('.txt')
+    )
+  })
+  const ios = texts.filter((e) => entryBase(e.fileName).toLowerCase() === '_chat.txt')
+  if (ios.length > 0) return {candidates: ios, sure: true}
+  const named = texts.filter((e) => {
+    const base = entryBase(e.fileName).replaceAll('_', ' ').toLowerCase()
+    return lowerPrefixes.some((p) => base.startsWith(p))
+  })
+  if (named.length > 0) return {candidates: named, sure: true}
+  // Several unnamed texts (a shared .txt document among the media): keep those that read as chats.
+  return {candidates: texts, sure: texts.length === 1}
+}
+
+async function readZip(source: {buffer: Buffer} | {path: string}, zipName: string): Promise<ChatFileResult> {
+  const yauzl = (await import('yauzl')).default
+  let zip: ZipFile
+  try {
+    const options = {lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true}
+    zip = 'path' in source ? await yauzl.openPromise(source.path, options) : await yauzl.fromBufferPromise(source.buffer, options)
+  } catch (error) {
+    return zipError(error)
+  }
+
+  try {
+    const entries: Entry[] = []
+    try {
+      for await (const entry of zip.eachEntry()) entries.push(entry)
+    } catch (error) {
+      return zipError(error)
+    }
+
+    const {candidates, sure} = pickChatEntries(entries)
+    const chats: ChatFileText[] = []
+    for (const entry of candidates) {
+      if (entry.uncompressedSize > MAX_TEXT_BYTES) {
+        return {ok: false, error: {reason: 'too-large', entry: entry.fileName, detail: String(entry.uncompressedSize)}}
+      }
+
+      let bytes: Buffer
+      try {
+        bytes = await readEntry(zip, entry)
+      } catch (error) {
+        return zipError(error, entry.fileName)
+      }
+
+      const decoded = decodeChatText(bytes)
+      if (!decoded.ok) {
+        if (!sure) continue
+        return {ok: false, error: {...decoded.error, entry: entry.fileName}}
+      }
+
+      if (!sure && !looksLikeChatExport(decoded.text)) continue
+      const parts = entry.fileName.split('/').filter((p) => p !== '')
+      const names = [zipName, parts.at(-1) ?? entry.fileName]
+      if (parts.length > 1) names.push(parts.at(-2) as string)
+      chats.push({text: decoded.text, names, entry: entry.fileName})
+    }
+
+    if (chats.length === 0) return {ok: false, error: {reason: 'zip-no-chat'}}
+    return {ok: true, container: 'zip', chats}
+  } finally {
+    zip.close()
+  }
+}
+
+async function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {
+  const stream = await zip.openReadStreamPromise(entry)
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+function zipError(error: unknown, entry?: string): {error: ChatFileError; ok: false} {
+  const detail = error instanceof Error ? error.message : String(error)
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code && /^E[A-Z]+$/.test(code)) return {ok: false, error: {reason: 'unreadable', detail: code, ...(entry ? {entry} : {})}}
+  return {ok: false, error: {reason: 'zip-corrupt', detail, ...(entry ? {entry} : {})}}
+}
