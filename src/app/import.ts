@@ -1,0 +1,283 @@
+import {readdir, stat} from 'node:fs/promises'
+import path from 'node:path'
+
+import {
+  type ChatError,
+  type DateOrder,
+  type DateOrderDecision,
+  extractRequests,
+  parseChats,
+} from '../core/chat-export/index.js'
+import {type Config} from '../core/config.js'
+import {type IncomingRequest, mergeRequests} from '../core/requests/merge.js'
+import {normalizePhone} from '../core/phone.js'
+import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
+import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
+import {type DataFolder, type MutationContext} from '../io/data-folder.js'
+import {looksLikeWebhookDump, readWebhookFile, type WebhookFileError} from '../io/webhook-file.js'
+import {open} from 'node:fs/promises'
+
+export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
+
+/** Why a file was skipped: a code the messages file turns into Italian, with the line when known. */
+export interface FileProblem {
+  code: string
+  column?: number
+  detail?: string
+  entry?: string
+  line?: number
+}
+
+export interface ImportFileResult {
+  dateOrder?: DateOrderDecision
+  error?: FileProblem
+  format: ImportFormat
+  ignored: number
+  messages: number
+  path: string
+  requests: number
+  statuses?: number
+}
+
+export interface NearMissView {
+  author: null | string
+  receivedAt: null | string
+  source: string
+  text: string
+}
+
+export interface ImportOutcome {
+  duplicates: number
+  files: ImportFileResult[]
+  nearMisses: NearMissView[]
+  newRequests: number
+  /** The statuses found in webhook dumps, for the delivery report. */
+  statuses: StatusEvent[]
+  superseded: number
+  unresolvedPhones: number
+  warnings: {code: string; path?: string}[]
+}
+
+export interface ImportOptions {
+  dateOrder?: DateOrder
+  dryRun: boolean
+  paths: string[]
+  phone?: string
+  self: string[]
+}
+
+const SKIP = /^(\.|__MACOSX$|Thumbs\.db$|desktop\.ini$)/i
+
+/** Files named on the command line, folders walked (sorted, hidden files and __MACOSX skipped). */
+export async function expandPaths(paths: readonly string[]): Promise<{files: string[]; missing: string[]}> {
+  const files: string[] = []
+  const missing: string[] = []
+  const walk = async (p: string): Promise<void> => {
+    const entries = (await readdir(p, {withFileTypes: true})).sort((a, b) => (a.name < b.name ? -1 : 1))
+    for (const e of entries) {
+      if (SKIP.test(e.name)) continue
+      const full = path.join(p, e.name)
+      if (e.isDirectory()) await walk(full)
+      else if (e.isFile()) files.push(full)
+    }
+  }
+
+  for (const p of paths) {
+    try {
+      const info = await stat(p)
+      if (info.isDirectory()) await walk(p)
+      else files.push(p)
+    } catch {
+      missing.push(p)
+    }
+  }
+
+  return {files: [...new Set(files)], missing}
+}
+
+async function head(file: string): Promise<Uint8Array> {
+  const fd = await open(file, 'r')
+  try {
+    const buf = Buffer.alloc(4096)
+    const {bytesRead} = await fd.read(buf, 0, buf.length, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await fd.close()
+  }
+}
+
+function chatFileProblem(e: ChatFileError): FileProblem {
+  return {code: `chat-file:${e.reason}`, column: e.column, detail: e.detail, entry: e.entry, line: e.line}
+}
+
+function chatProblem(e: ChatError): FileProblem {
+  return {code: `chat:${e.reason}`, detail: e.detail, line: e.line}
+}
+
+function webhookProblem(e: WebhookFileError): FileProblem {
+  return {code: `webhook:${e.code}`, column: e.column ?? undefined, detail: e.detail, line: e.line ?? undefined}
+}
+
+interface Collected {
+  incoming: IncomingRequest[]
+  nearMisses: NearMissView[]
+  results: ImportFileResult[]
+  statuses: StatusEvent[]
+}
+
+async function readWebhooks(file: string, config: Config, into: Collected, nowIso: string): Promise<void> {
+  const result: ImportFileResult = {format: 'webhook', ignored: 0, messages: 0, path: file, requests: 0, statuses: 0}
+  const incoming: IncomingRequest[] = []
+  const statuses: StatusEvent[] = []
+  const nearMisses: NearMissView[] = []
+  const base = path.basename(file)
+  for await (const item of readWebhookFile(file)) {
+    if (item.kind === 'error') {
+      into.results.push({...result, error: webhookProblem(item.error), ignored: 0, messages: 0, requests: 0, statuses: 0})
+      return
+    }
+
+    if (item.kind === 'end') break
+    const where = item.line === null ? `${base}#${item.index + 1}` : `${base}:${item.line}`
+    const x = extractFromPayload(item.payload, {defaultCountry: config.defaultCountry, keyword: config.keyword, source: where})
+    result.messages += x.counts.messages
+    result.ignored += x.counts.ignoredMessages
+    for (const r of x.requests) {
+      incoming.push({
+        action: r.action,
+        author: r.profileName ?? undefined,
+        identity: r.wamid ? `wa\u0000${r.wamid}` : `wa\u0000${where}\u0000${r.rawText}`,
+        name: r.name,
+        phone: r.phone,
+        phoneSource: r.phone ? 'webhook' : undefined,
+        rawText: r.rawText,
+        receivedAt: r.receivedAt ?? nowIso,
+        source: r.wamid ?? where,
+        userId: r.userId ?? undefined,
+      })
+    }
+
+    statuses.push(...x.statuses)
+    for (const n of x.nearMisses) nearMisses.push({author: n.profileName ?? n.phone, receivedAt: n.receivedAt, source: n.source, text: n.text})
+  }
+
+  result.requests = incoming.length
+  result.statuses = statuses.length
+  into.results.push(result)
+  into.incoming.push(...incoming)
+  into.statuses.push(...statuses)
+  into.nearMisses.push(...nearMisses)
+}
+
+/**
+ * Reads every file, extracts ON/OFF requests (chat-formats.md §11) and statuses, then merges the
+ * requests into richieste.csv in one transaction (or not at all with dryRun). A file that cannot be
+ * read is reported and contributes nothing; the others are imported.
+ */
+export async function importFiles(folder: DataFolder, ctx: MutationContext, options: ImportOptions, nowIso: string): Promise<ImportOutcome> {
+  const {config} = await folder.config()
+  const phoneOption = options.phone ? normalizePhone(options.phone, config.defaultCountry) : null
+  const selfNames = [...config.selfNames, ...options.self]
+  const {files, missing} = await expandPaths(options.paths)
+  const into: Collected = {incoming: [], nearMisses: [], results: [], statuses: []}
+  for (const m of missing) into.results.push({error: {code: 'not-found'}, format: 'unknown', ignored: 0, messages: 0, path: m, requests: 0})
+
+  const chats: {chat: ChatFileText; container: 'txt' | 'zip'; file: string}[] = []
+  for (const file of files) {
+    let first: Uint8Array
+    try {
+      first = await head(file)
+    } catch (error) {
+      into.results.push({error: {code: 'chat-file:unreadable', detail: (error as NodeJS.ErrnoException).code}, format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0})
+      continue
+    }
+
+    if (looksLikeWebhookDump(first)) {
+      await readWebhooks(file, config, into, nowIso)
+      continue
+    }
+
+    const read = await readChatFile(file)
+    if (!read.ok) {
+      const webhookish = first.length > 0 && (first[0] === 0x7b || first[0] === 0x5b)
+      if (webhookish && read.error.reason !== 'binary') await readWebhooks(file, config, into, nowIso)
+      else into.results.push({error: chatFileProblem(read.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0})
+      continue
+    }
+
+    for (const chat of read.chats) chats.push({chat, container: read.container, file})
+  }
+
+  const parsed = parseChats(
+    chats.map((c) => ({names: c.chat.names, text: c.chat.text})),
+    {dateOrder: options.dateOrder, defaultCountry: config.defaultCountry},
+  )
+  for (const [i, p] of parsed.entries()) {
+    const {chat, container, file} = chats[i]
+    const format: ImportFormat = container === 'zip' ? 'chat-zip' : 'chat-txt'
+    if (!p.ok) {
+      // JSON that is not a WhatsApp envelope lands here too: say it is not a known format.
+      into.results.push({error: chatProblem(p.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0})
+      continue
+    }
+
+    const x = extractRequests(p.chat, {defaultCountry: config.defaultCountry, keyword: config.keyword, phone: phoneOption, selfNames})
+    const label = chat.entry ? `${path.basename(file)}!${chat.entry}` : path.basename(file)
+    for (const r of x.requests) {
+      into.incoming.push({
+        action: r.action,
+        author: r.author,
+        identity: `chat\u0000${r.author}\u0000${r.receivedAt}\u0000${r.rawText}`,
+        name: r.name,
+        phone: r.phone,
+        phoneSource: r.phoneSource ?? undefined,
+        rawText: r.rawText,
+        receivedAt: r.receivedAt,
+        source: `${label}:${r.line}`,
+      })
+    }
+
+    for (const n of x.nearMisses) into.nearMisses.push({author: n.author, receivedAt: n.receivedAt, source: `${label}:${n.line}`, text: n.rawText})
+    into.results.push({
+      dateOrder: {order: p.chat.dateOrder, reason: p.chat.dateOrderReason},
+      format,
+      ignored: x.ignored,
+      messages: x.messages,
+      path: file,
+      requests: x.requests.length,
+    })
+  }
+
+  const order = new Map([...options.paths, ...files].map((f, i) => [f, i]))
+  into.results.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
+  const warnings: ImportOutcome['warnings'] = []
+  const merge = async (list: Parameters<typeof mergeRequests>[0], now: string) => mergeRequests(list, into.incoming, now)
+  let merged: Awaited<ReturnType<typeof merge>>
+  if (options.dryRun) {
+    merged = await merge(await folder.readRequests(), nowIso)
+  } else {
+    merged = await folder.mutate(ctx, async (tx) => {
+      const list = await tx.requests()
+      const m = await merge(list, tx.nowIso)
+      if (m.added.length > 0 || m.superseded.length > 0) {
+        tx.setRequests(list)
+        for (const r of m.added) tx.audit({action: 'request.import', after: r, subject: r.id})
+        for (const s of m.superseded) tx.audit({action: 'request.supersede', after: {...s.before, status: 'superseded'}, before: s.before, subject: s.before.id})
+      }
+
+      for (const h of tx.handEdits) warnings.push({code: 'hand-edited', path: h.file})
+      return m
+    })
+  }
+
+  return {
+    duplicates: merged.duplicates,
+    files: into.results,
+    nearMisses: into.nearMisses,
+    newRequests: merged.added.length,
+    statuses: into.statuses,
+    superseded: merged.superseded.length,
+    unresolvedPhones: merged.added.filter((r) => r.phone === null).length,
+    warnings,
+  }
+}

@@ -1,0 +1,107 @@
+import {Args, Flags} from '@oclif/core'
+
+import {importFiles, type ImportOutcome} from '../app/import.js'
+import {BaseCommand} from '../base-command.js'
+import {EXIT} from '../core/errors.js'
+import {importCmd as t} from '../messages/it.js'
+import {color} from '../ui/render.js'
+
+export interface ImportResult {
+  duplicates: number
+  files: {dateOrder?: {order: string; reason: string}; error?: {code: string; line?: number; message: string}; format: string; ignored: number; messages: number; path: string; requests: number}[]
+  ignoredNearMisses?: {author: null | string; receivedAt: null | string; source: string; text: string}[]
+  newRequests: number
+  statuses: number
+  superseded: number
+  unresolvedPhones: number
+  warnings: string[]
+}
+
+export default class Import extends BaseCommand<typeof Import> {
+  static args = {
+    paths: Args.string({description: t.pathsArg, required: true}),
+  }
+  static description = t.description
+  static examples = [
+    '<%= config.bin %> <%= command.id %> "Chat WhatsApp con Paolo Rossi.txt"',
+    '<%= config.bin %> <%= command.id %> ~/Scaricati/esportazioni --self "Comune di Cerveno"',
+    '<%= config.bin %> <%= command.id %> webhook-novembre.ndjson --dry-run',
+    '<%= config.bin %> <%= command.id %> "Chat WhatsApp con Mamma.txt" --phone "+39 333 123 4567"',
+  ]
+  static flags = {
+    'date-order': Flags.string({description: t.flags.dateOrder, options: ['dmy', 'mdy', 'ymd']}),
+    'dry-run': Flags.boolean({description: t.flags.dryRun}),
+    phone: Flags.string({description: t.flags.phone}),
+    self: Flags.string({description: t.flags.self, multiple: true}),
+    'show-ignored': Flags.boolean({description: t.flags.showIgnored}),
+  }
+  static strict = false
+  static summary = t.summary
+
+  async run(): Promise<ImportResult> {
+    const f = this.flags
+    const now = this.now()
+    const {toRomeIso} = await import('../core/time.js')
+    const outcome = await importFiles(
+      this.folder(),
+      {now, operator: this.operator()},
+      {dateOrder: f['date-order'] as 'dmy' | 'mdy' | 'ymd' | undefined, dryRun: f['dry-run'], paths: [this.args.paths, ...this.rest], phone: f.phone, self: f.self ?? []},
+      toRomeIso(now),
+    )
+    const result = this.toResult(outcome)
+    if (!this.jsonEnabled()) this.render(outcome, result)
+    if (result.files.some((x) => x.error)) process.exitCode = EXIT.partial
+    return result
+  }
+
+  private render(o: ImportOutcome, r: ImportResult): void {
+    for (const file of r.files) {
+      if (file.error) {
+        this.logToStderr(color.bad(t.fileError(file.path, file.error.message)))
+        continue
+      }
+
+      const statuses = file.format === 'webhook' ? t.fileStatuses(o.files.find((x) => x.path === file.path)?.statuses ?? 0) : ''
+      this.log(t.fileLine(file.path, t.format[file.format], file.messages, file.requests, file.ignored) + statuses)
+      if (file.dateOrder) this.log(color.dim(t.fileDate(t.dateOrder[file.dateOrder.order], t.dateReason[file.dateOrder.reason])))
+    }
+
+    this.log('')
+    this.log(color.strong(t.totals(r)))
+    if (r.unresolvedPhones > 0) this.log(t.unresolvedHint)
+    for (const w of o.warnings) if (w.code === 'hand-edited') this.log(color.warn(t.handEdited(w.path ?? '')))
+    if (this.flags['show-ignored'] && o.nearMisses.length > 0) {
+      this.log('')
+      this.log(t.nearMissHeader)
+      for (const n of o.nearMisses) this.log(t.nearMiss(n.source, n.author ?? '', JSON.stringify(n.text)))
+    }
+
+    const failed = r.files.filter((x) => x.error).length
+    if (failed > 0) this.logToStderr(color.bad(t.failedFiles(failed)))
+    this.log(this.flags['dry-run'] ? t.dryRun : r.newRequests > 0 ? t.next : '')
+  }
+
+  private toResult(o: ImportOutcome): ImportResult {
+    const result: ImportResult = {
+      duplicates: o.duplicates,
+      files: o.files.map((x) => ({
+        ...(x.dateOrder ? {dateOrder: x.dateOrder} : {}),
+        ...(x.error
+          ? {error: {code: x.error.code, line: x.error.line, message: t.atLine(t.problems[x.error.code] ?? x.error.code, x.error.line, x.error.entry)}}
+          : {}),
+        format: x.format,
+        ignored: x.ignored,
+        messages: x.messages,
+        path: x.path,
+        requests: x.requests,
+      })),
+      newRequests: o.newRequests,
+      statuses: o.statuses.length,
+      superseded: o.superseded,
+      unresolvedPhones: o.unresolvedPhones,
+      warnings: o.warnings.map((w) => `${w.code}${w.path ? `:${w.path}` : ''}`),
+    }
+    if (this.flags['show-ignored']) result.ignoredNearMisses = o.nearMisses
+    return result
+  }
+}
