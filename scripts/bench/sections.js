@@ -95,4 +95,6 @@ const registry = {
   },
 }
 
-export const sections = [startup, registry]
+const {importSection, reviewSection} = await import('./import-review.js')
+
+export const sections = [startup, registry, importSection, reviewSection]

@@ -51,8 +51,10 @@ export interface ImportOutcome {
   files: ImportFileResult[]
   nearMisses: NearMissView[]
   newRequests: number
-  /** The statuses found in webhook dumps, for the delivery report. */
+  /** The statuses of messages this data folder sent, for the delivery report. */
   statuses: StatusEvent[]
+  /** Every status seen in webhook dumps, kept or not. */
+  statusesSeen: number
   superseded: number
   unresolvedPhones: number
   warnings: {code: string; path?: string}[]
@@ -60,6 +62,11 @@ export interface ImportOutcome {
 
 export interface ImportOptions {
   dateOrder?: DateOrder
+  /**
+   * Which delivery statuses to keep: those of messages this data folder sent. The others are only
+   * counted, so a dump of any size streams in bounded memory.
+   */
+  keepStatus?: (wamid: string) => boolean
   dryRun: boolean
   paths: string[]
   phone?: string
@@ -120,9 +127,11 @@ function webhookProblem(e: WebhookFileError): FileProblem {
 
 interface Collected {
   incoming: IncomingRequest[]
+  keepStatus: (wamid: string) => boolean
   nearMisses: NearMissView[]
   results: ImportFileResult[]
   statuses: StatusEvent[]
+  statusesSeen: number
 }
 
 async function readWebhooks(file: string, config: Config, into: Collected, nowIso: string): Promise<void> {
@@ -157,12 +166,13 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
       })
     }
 
-    statuses.push(...x.statuses)
+    result.statuses! += x.statuses.length
+    for (const st of x.statuses) if (into.keepStatus(st.wamid)) statuses.push(st)
     for (const n of x.nearMisses) nearMisses.push({author: n.profileName ?? n.phone, receivedAt: n.receivedAt, source: n.source, text: n.text})
   }
 
   result.requests = incoming.length
-  result.statuses = statuses.length
+  into.statusesSeen += result.statuses!
   into.results.push(result)
   into.incoming.push(...incoming)
   into.statuses.push(...statuses)
@@ -179,7 +189,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   const phoneOption = options.phone ? normalizePhone(options.phone, config.defaultCountry) : null
   const selfNames = [...config.selfNames, ...options.self]
   const {files, missing} = await expandPaths(options.paths)
-  const into: Collected = {incoming: [], nearMisses: [], results: [], statuses: []}
+  const into: Collected = {incoming: [], keepStatus: options.keepStatus ?? (() => false), nearMisses: [], results: [], statuses: [], statusesSeen: 0}
   for (const m of missing) into.results.push({error: {code: 'not-found'}, format: 'unknown', ignored: 0, messages: 0, path: m, requests: 0})
 
   const chats: {chat: ChatFileText; container: 'txt' | 'zip'; file: string}[] = []
@@ -276,6 +286,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
     nearMisses: into.nearMisses,
     newRequests: merged.added.length,
     statuses: into.statuses,
+    statusesSeen: into.statusesSeen,
     superseded: merged.superseded.length,
     unresolvedPhones: merged.added.filter((r) => r.phone === null).length,
     warnings,

@@ -96,7 +96,7 @@ export default class Import extends BaseCommand<typeof Import> {
         requests: x.requests,
       })),
       newRequests: o.newRequests,
-      statuses: o.statuses.length,
+      statuses: o.statusesSeen,
       superseded: o.superseded,
       unresolvedPhones: o.unresolvedPhones,
       warnings: o.warnings.map((w) => `${w.code}${w.path ? `:${w.path}` : ''}`),
