@@ -19,9 +19,11 @@ for (const k of Object.keys(env)) if (k.startsWith('WHATSAPP_')) delete env[k]
 /** Each step: a comment for the reader and the arguments of one command. */
 const steps = [
   ['Preparo una cartella dati di prova', ['init']],
-  ['Iscrizione fatta di persona allo sportello', ['subscribers', 'add', '+39 333 123 4567', 'Paolo', 'Rossi', '--operator', 'Sportello']],
-  ['Un secondo cittadino, numero scritto senza prefisso', ['subscribers', 'add', '347 765 4321', "Maria D'Angelo", '--operator', 'Sportello']],
-  ['Il registro degli iscritti attivi', ['subscribers']],
+  ['Un cittadino iscritto tempo fa allo sportello (numero scritto senza prefisso)', ['subscribers', 'add', '347 765 4321', 'Giorgio', 'Salvetti', '--operator', 'Sportello']],
+  ['Importo le chat esportate dal telefono del Comune e i webhook della settimana', ['import', fixture('demo'), '--show-ignored']],
+  ['La coda delle richieste da verificare', ['requests']],
+  ['Approvo le richieste (qui senza domande; di solito: cerveno-info review)', ['review', '--approve-all', '--operator', 'Demo']],
+  ['Il registro degli iscritti', ['subscribers', '--status', 'all']],
   ['Statistiche', ['stats']],
 ]
 
@@ -46,4 +48,3 @@ if (failed > 0) {
 }
 
 console.log('Demo completata: nessun messaggio è stato inviato, la cartella temporanea è stata rimossa.')
-void fixture

@@ -1,0 +1,155 @@
+import {strict as assert} from 'node:assert'
+import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {FIXTURES, freshDataDir, runCli, runJson} from '../helpers/cli.js'
+
+interface ImportJson {
+  duplicates: number
+  files: {dateOrder?: {order: string; reason: string}; error?: {code: string; line?: number; message: string}; format: string; ignored: number; messages: number; path: string; requests: number}[]
+  newRequests: number
+  unresolvedPhones: number
+  warnings: string[]
+}
+
+interface Req {
+  action: string
+  id: string
+  name: null | string
+  phone: null | string
+  receivedAt: string
+  source: string
+  status: string
+}
+
+const DEMO = path.join(FIXTURES, 'demo')
+
+describe('import (CLI)', () => {
+  let dataDir: string
+  let root: string
+  let cleanup: () => void
+  beforeEach(async () => {
+    ;({cleanup, dataDir, root} = await freshDataDir())
+  })
+  afterEach(() => cleanup())
+
+  it('imports a folder of chat exports (txt, zip) and a webhook dump, with the --json shape of DESIGN §2', async () => {
+    const r = await runJson<ImportJson>(['import', DEMO], dataDir)
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(
+      r.json.files.map((f) => [path.basename(f.path), f.format, f.requests, f.error]),
+      [
+        ['Chat WhatsApp con +39 333 123 4567.txt', 'chat-txt', 1, undefined],
+        ['Chat WhatsApp con Maria Bianchi.txt', 'chat-txt', 1, undefined],
+        ['WhatsApp Chat - +39 347 765 4321.zip', 'chat-zip', 2, undefined],
+        ['webhook-novembre.ndjson', 'webhook', 2, undefined],
+      ],
+    )
+    for (const f of r.json.files) for (const k of ['path', 'format', 'messages', 'requests', 'ignored']) assert.ok(k in f, k)
+    assert.equal(r.json.newRequests, 6)
+    assert.equal(r.json.duplicates, 0)
+    assert.equal(r.json.unresolvedPhones, 1)
+    assert.deepEqual(r.json.files[0].dateOrder, {order: 'dmy', reason: 'field-over-12'})
+
+    const pending = (await runJson<Req[]>(['requests'], dataDir)).json
+    assert.deepEqual(
+      pending.map((q) => [q.action, q.phone, q.name]),
+      [
+        ['ON', '+393331234567', 'Paolo Rossi'],
+        ['ON', null, 'Maria Bianchi'],
+        ['ON', '+393481112233', "Lucia D'Angelo"],
+        ['OFF', '+393477654321', 'Giorgio Salvetti'],
+        ['ON', '+393395556677', 'Niccolò Bertoli'],
+      ],
+    )
+    assert.equal(pending[0].receivedAt, '2026-11-14T09:41:00+01:00')
+    assert.equal(pending[0].source, 'Chat WhatsApp con +39 333 123 4567.txt:4')
+    assert.equal(pending[2].source, 'wamid.HBgMMzkzNDgxMTEyMjMzFQIAEhgUM0E1')
+    for (const q of pending) assert.match(q.id, /^[0-9a-f]{8,}$/)
+    // The edited OFF (later) superseded the plain OFF of the same phone.
+    const superseded = (await runJson<Req[]>(['requests', '--status', 'superseded'], dataDir)).json
+    assert.deepEqual(superseded.map((q) => [q.action, q.phone]), [['OFF', '+393477654321']])
+    // The raw message is kept as the proof of the request.
+    assert.match(readFileSync(path.join(dataDir, 'richieste.csv'), 'utf8'), /Servizio Info OFF Giorgio Salvetti/)
+  })
+
+  it('re-importing adds nothing; a later, longer export of the same chat adds only the new messages', async () => {
+    const chat = path.join(root, 'Chat WhatsApp con +39 333 123 4567.txt')
+    copyFileSync(path.join(DEMO, 'Chat WhatsApp con +39 333 123 4567.txt'), chat)
+    const first = await runJson<ImportJson>(['import', chat], dataDir)
+    assert.equal(first.json.newRequests, 1)
+    const before = readFileSync(path.join(dataDir, 'richieste.csv'))
+    const again = await runJson<ImportJson>(['import', chat], dataDir)
+    assert.equal(again.json.newRequests, 0)
+    assert.equal(again.json.duplicates, 1)
+    assert.deepEqual(readFileSync(path.join(dataDir, 'richieste.csv')), before)
+
+    // The same chat exported a week later: an older line dropped off the top, new messages at the end.
+    const longer = readFileSync(chat, 'utf8').split('\n').slice(1).join('\n') + '21/11/26, 10:00 - \u202A+39 333 123 4567\u202C: Servizio Info OFF\n'
+    writeFileSync(chat, longer)
+    const later = await runJson<ImportJson>(['import', chat], dataDir)
+    assert.equal(later.json.newRequests, 1)
+    assert.equal(later.json.duplicates, 1)
+    const all = (await runJson<Req[]>(['requests', '--status', 'all'], dataDir)).json
+    assert.deepEqual(all.map((q) => [q.action, q.status]), [['ON', 'superseded'], ['OFF', 'pending']])
+  })
+
+  it('a bad file is reported with its reason and line, the others are imported, exit 7', async () => {
+    const broken = path.join(root, 'webhook-rotto.ndjson')
+    const good = readFileSync(path.join(DEMO, 'webhook-novembre.ndjson'), 'utf8').split('\n')
+    writeFileSync(broken, [good[0], good[1].slice(0, 40), good[2]].join('\n'))
+    const latin1 = path.join(root, 'Chat WhatsApp con Anna.txt')
+    writeFileSync(latin1, Buffer.from('14/11/26, 09:12 - Anna: Servizio Info ON Anna Bonò\n', 'latin1'))
+    const binary = path.join(root, 'foto.txt')
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]))
+    const notChat = path.join(root, 'appunti.txt')
+    writeFileSync(notChat, 'Lista della spesa\nlatte\npane\n')
+    const r = await runJson<ImportJson>(['import', broken, latin1, binary, notChat, path.join(DEMO, 'Chat WhatsApp con +39 333 123 4567.txt')], dataDir)
+    assert.equal(r.code, 7)
+    const byName = new Map(r.json.files.map((f) => [path.basename(f.path), f]))
+    assert.equal(byName.get('webhook-rotto.ndjson')!.error!.code, 'webhook:NDJSON_LINE')
+    assert.equal(byName.get('webhook-rotto.ndjson')!.error!.line, 2)
+    assert.match(byName.get('webhook-rotto.ndjson')!.error!.message, /riga 2/)
+    assert.equal(byName.get('Chat WhatsApp con Anna.txt')!.error!.code, 'chat-file:not-utf8')
+    assert.equal(byName.get('Chat WhatsApp con Anna.txt')!.error!.line, 1)
+    assert.equal(byName.get('foto.txt')!.error!.code, 'chat-file:binary')
+    assert.equal(byName.get('appunti.txt')!.error!.code, 'chat:unrecognized-format')
+    // Only the good file's request; nothing of the broken dump, not even its valid first line.
+    assert.equal(r.json.newRequests, 1)
+    const human = await runCli(['import', broken], dataDir)
+    assert.equal(human.code, 7)
+    assert.match(human.stderr, /webhook-rotto\.ndjson: NON IMPORTATO — una riga non è JSON valido, riga 2/)
+  })
+
+  it('--dry-run writes nothing; --show-ignored lists near misses; --phone gives the number of a 1:1 chat', async () => {
+    const before = ['richieste.csv', 'registro.jsonl'].map((f) => readFileSync(path.join(dataDir, f)))
+    const dry = await runCli(['import', DEMO, '--dry-run', '--show-ignored'], dataDir)
+    assert.equal(dry.code, 0, dry.stderr)
+    assert.match(dry.stdout, /Richieste nuove: 6/)
+    assert.match(dry.stdout, /Servizio Info online\? non funziona il sito/)
+    assert.match(dry.stdout, /nessun file è stato modificato/)
+    assert.deepEqual(['richieste.csv', 'registro.jsonl'].map((f) => readFileSync(path.join(dataDir, f))), before)
+
+    const r = await runJson<ImportJson>(['import', path.join(DEMO, 'Chat WhatsApp con Maria Bianchi.txt'), '--phone', '340 765 1122'], dataDir)
+    assert.equal(r.json.unresolvedPhones, 0)
+    const q = (await runJson<Req[]>(['requests'], dataDir)).json
+    assert.deepEqual(q.map((x) => [x.phone, x.name]), [['+393407651122', 'Maria Bianchi']])
+  })
+
+  it('the comune\'s own messages are never requests, also when they quote the keyword first', async () => {
+    const chat = path.join(root, 'Chat WhatsApp con +39 333 999 0000.txt')
+    writeFileSync(
+      chat,
+      [
+        '01/12/26, 10:00 - Comune di Cerveno: Servizio Info ON Nome Cognome',
+        '01/12/26, 10:01 - Ufficio Tecnico: Servizio Info ON Nome Cognome',
+        '01/12/26, 10:02 - \u202A+39 333 999 0000\u202C: ok grazie',
+        '',
+      ].join('\n'),
+    )
+    const withConfig = await runJson<ImportJson>(['import', chat, '--dry-run'], dataDir)
+    assert.equal(withConfig.json.newRequests, 1, 'only "Ufficio Tecnico" is not known as the comune yet')
+    const withSelf = await runJson<ImportJson>(['import', chat, '--dry-run', '--self', 'Ufficio Tecnico'], dataDir)
+    assert.equal(withSelf.json.newRequests, 0)
+  })
+})
