@@ -18,41 +18,54 @@ import Verifier from 'stream-json/utils/Verifier.js'
  */
 export type WebhookFileShape = 'array' | 'concatenated' | 'ndjson' | 'object'
 
-export type WebhookFileErrorCode =
-  | 'BINARY' // not text (NUL bytes, zip/gzip/pdf/image signature)
-  | 'EMPTY' // nothing but whitespace
-  | 'INVALID_JSON' // a syntax error inside a JSON document (line, column)
-  | 'INVALID_UTF8' // bytes that are not UTF-8 (line)
-  | 'NDJSON_LINE' // one NDJSON line is not JSON (line, column)
-  | 'NOT_JSON' // text that does not start with `{` or `[`
-  | 'TRUNCATED' // the JSON ends before its last value is complete (line where it ended)
-  | 'UNREADABLE' // the file cannot be opened or read (detail = errno code)
+/**
+ * BINARY: not text (NUL bytes, zip/gzip/pdf/image signature) · EMPTY: nothing but whitespace ·
+ * INVALID_JSON: a syntax error inside a JSON document (line, column) · INVALID_UTF8: bytes that are not UTF-8 (line) ·
+ * NDJSON_LINE: one NDJSON line is not JSON (line, column) · NOT_JSON: text that does not start with `{` or `[` ·
+ * TRUNCATED: the JSON ends before its last value is complete (line where it ended) ·
+ * UNREADABLE: the file cannot be opened or read (detail = errno code).
+ */
+export type WebhookFileErrorCode = 'BINARY' | 'EMPTY' | 'INVALID_JSON' | 'INVALID_UTF8' | 'NDJSON_LINE' | 'NOT_JSON' | 'TRUNCATED' | 'UNREADABLE'
 
 export interface WebhookFileError {
   code: WebhookFileErrorCode
-  /** 1-based line of the problem, when known. */
-  line: null | number
   /** 1-based column within that line, when known. */
   column: null | number
   /** Technical detail in English (parser message, errno code, signature found): for logs, not for the clerk. */
   detail: string
+  /** 1-based line of the problem, when known. */
+  line: null | number
   /** Payloads yielded before the problem was found (the caller usually drops them with the file). */
   payloadsBefore: number
 }
 
-export type WebhookFileItem =
-  | {
-      kind: 'payload'
-      payload: unknown
-      /** 0-based position among the file's payloads. */
-      index: number
-      /** 1-based line for NDJSON; null for arrays and multi-line documents. */
-      line: null | number
-      /** Bytes read from the file so far (for progress bars). */
-      bytesRead: number
-    }
-  | {kind: 'end'; shape: WebhookFileShape; payloads: number; bytes: number}
-  | {kind: 'error'; shape: null | WebhookFileShape; error: WebhookFileError}
+export interface PayloadItem {
+  /** Bytes read from the file so far (for progress bars). */
+  bytesRead: number
+  /** 0-based position among the file's payloads. */
+  index: number
+  kind: 'payload'
+  /** 1-based line for NDJSON; null for arrays and multi-line documents. */
+  line: null | number
+  payload: unknown
+}
+
+export interface EndItem {
+  bytes: number
+  kind: 'end'
+  payloads: number
+  shape: WebhookFileShape
+}
+
+export interface ErrorItem {
+  error: WebhookFileError
+  kind: 'error'
+  /** The shape seen before the problem, when it got that far. */
+  shape: null | WebhookFileShape
+}
+
+/** Payload items, then exactly one end or error item. */
+export type WebhookFileItem = EndItem | ErrorItem | PayloadItem
 
 export interface ReadWebhookFileOptions {
   /** Read size; 1 MiB by default. */
@@ -62,16 +75,16 @@ export interface ReadWebhookFileOptions {
 const PEEK_MAX = 4 * 1024 * 1024
 const JSON_WS = new Set([' ', '\t', '\n', '\r', '\uFEFF'])
 
-type Encoding = 'utf-16be' | 'utf-16le' | 'utf-8'
+type Encoding = 'utf8' | 'utf-16be' | 'utf-16le'
 
 const SIGNATURES: Array<[string, number[]]> = [
-  ['zip', [0x50, 0x4b, 0x03, 0x04]],
-  ['zip', [0x50, 0x4b, 0x05, 0x06]],
-  ['gzip', [0x1f, 0x8b]],
-  ['pdf', [0x25, 0x50, 0x44, 0x46, 0x2d]],
-  ['png', [0x89, 0x50, 0x4e, 0x47]],
-  ['jpeg', [0xff, 0xd8, 0xff]],
-  ['7z', [0x37, 0x7a, 0xbc, 0xaf]],
+  ['zip', [0x50, 0x4B, 0x03, 0x04]],
+  ['zip', [0x50, 0x4B, 0x05, 0x06]],
+  ['gzip', [0x1F, 0x8B]],
+  ['pdf', [0x25, 0x50, 0x44, 0x46, 0x2D]],
+  ['png', [0x89, 0x50, 0x4E, 0x47]],
+  ['jpeg', [0xFF, 0xD8, 0xFF]],
+  ['7z', [0x37, 0x7A, 0xBC, 0xAF]],
 ]
 
 function startsWith(bytes: Uint8Array, sig: number[]): boolean {
@@ -79,15 +92,15 @@ function startsWith(bytes: Uint8Array, sig: number[]): boolean {
 }
 
 function encodingOf(bytes: Uint8Array): Encoding {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le'
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be'
-  return 'utf-8'
+  if (bytes[0] === 0xFF && bytes[1] === 0xFE) return 'utf-16le'
+  if (bytes[0] === 0xFE && bytes[1] === 0xFF) return 'utf-16be'
+  return 'utf8'
 }
 
 /** The signature of a binary file, or null when the bytes can be text. */
 function binaryKind(bytes: Uint8Array, encoding: Encoding): null | string {
   for (const [name, sig] of SIGNATURES) if (startsWith(bytes, sig)) return name
-  if (encoding === 'utf-8' && bytes.includes(0)) return 'nul'
+  if (encoding === 'utf8' && bytes.includes(0)) return 'nul'
   return null
 }
 
@@ -144,7 +157,7 @@ class ByteSource {
     for (;;) {
       const head = Buffer.concat(this.pending)
       if (enough(head, false) || head.length >= PEEK_MAX) return {eof: false, head}
-      // eslint-disable-next-line no-await-in-loop
+
       const chunk = await this.read()
       if (chunk === null) return {eof: true, head}
       this.pending.push(chunk)
@@ -169,22 +182,30 @@ class Utf8Failure extends Error {
   }
 }
 
+/** Continuation bytes a UTF-8 lead byte announces; -1 for a byte that cannot start a sequence. */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 0
+  if (lead >= 0xC2 && lead <= 0xDF) return 1
+  if (lead >= 0xE0 && lead <= 0xEF) return 2
+  if (lead >= 0xF0 && lead <= 0xF4) return 3
+  return -1
+}
+
+/** Overlong forms, surrogates and code points past U+10FFFF, told by the first two bytes. */
+function badSecondByte(lead: number, second: number): boolean {
+  return (lead === 0xE0 && second < 0xA0) || (lead === 0xED && second > 0x9F) || (lead === 0xF0 && second < 0x90) || (lead === 0xF4 && second > 0x8F)
+}
+
 /** The offset of the first byte that breaks UTF-8, skipping a sequence begun in the previous chunk. */
 function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0
-  while (i < 3 && i < b.length && (b[i] & 0xc0) === 0x80) i++
+  while (i < 3 && i < b.length && (b[i] & 0xC0) === 0x80) i++
   while (i < b.length) {
-    const x = b[i]
-    let n = 0
-    if (x < 0x80) n = 0
-    else if (x >= 0xc2 && x <= 0xdf) n = 1
-    else if (x >= 0xe0 && x <= 0xef) n = 2
-    else if (x >= 0xf0 && x <= 0xf4) n = 3
-    else return i
+    const n = sequenceLength(b[i])
+    if (n < 0) return i
     if (i + n >= b.length) return i // incomplete at the end: reported by the final flush
-    for (let k = 1; k <= n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i
-    const y = b[i + 1]
-    if ((x === 0xe0 && y < 0xa0) || (x === 0xed && y > 0x9f) || (x === 0xf0 && y < 0x90) || (x === 0xf4 && y > 0x8f)) return i
+    for (let k = 1; k <= n; k++) if ((b[i + k] & 0xC0) !== 0x80) return i
+    if (n > 0 && badSecondByte(b[i], b[i + 1])) return i
     i += n + 1
   }
 
@@ -204,10 +225,10 @@ function countNewlines(text: string, end = text.length): number {
 
 /** Strict decoding that knows which line it is on. */
 class LineDecoder {
-  /** Newlines decoded so far. */
-  newlines = 0
   /** Line of the last non-whitespace character decoded. */
   lastContentLine = 0
+  /** Newlines decoded so far. */
+  newlines = 0
   private readonly decoder: TextDecoder
 
   constructor(private readonly encoding: Encoding) {
@@ -219,9 +240,9 @@ class LineDecoder {
     try {
       text = this.decoder.decode(chunk, {stream: true})
     } catch {
-      const at = this.encoding === 'utf-8' ? firstInvalidUtf8(chunk) : 0
+      const at = this.encoding === 'utf8' ? firstInvalidUtf8(chunk) : 0
       let nl = 0
-      for (let i = 0; i < at; i++) if (chunk[i] === 0x0a) nl++
+      for (let i = 0; i < at; i++) if (chunk[i] === 0x0A) nl++
       throw new Utf8Failure(this.newlines + nl + 1)
     }
 
@@ -252,7 +273,7 @@ class LineDecoder {
 
 type Mode = 'array' | 'document' | 'ndjson'
 
-type Detection = {code: WebhookFileErrorCode; detail: string; kind: 'error'} | {kind: 'more'} | {kind: 'mode'; mode: Mode}
+type Detection = {code: WebhookFileErrorCode; detail: string; kind: 'error'} | {kind: 'mode'; mode: Mode} | {kind: 'more'}
 
 function tryJson(text: string): boolean {
   try {
@@ -263,23 +284,29 @@ function tryJson(text: string): boolean {
   }
 }
 
+function blankHead(eof: boolean, capped: boolean): Detection {
+  if (eof) return {code: 'EMPTY', detail: 'only whitespace', kind: 'error'}
+  return capped ? {code: 'NOT_JSON', detail: 'no content in the first bytes', kind: 'error'} : {kind: 'more'}
+}
+
+/** An array of payloads opens an object; an iOS chat export opens `[14/03/25, 09:21:00]`. Null when fine. */
+function arrayOpening(text: string, start: number, final: boolean): Detection | null {
+  const inner = skipWs(text, start + 1)
+  if (inner === text.length) return final ? null : {kind: 'more'}
+  if ('{[]'.includes(text[inner])) return null
+  return {code: 'NOT_JSON', detail: `starts with ${JSON.stringify(text.slice(start, inner + 1))}`, kind: 'error'}
+}
+
 /** Decides the reader from the head of the file: first non-blank byte, and whether the first line stands alone. */
 function detect(text: string, eof: boolean, capped: boolean): Detection {
   const start = skipWs(text, 0)
-  if (start === text.length) {
-    if (eof) return {kind: 'error', code: 'EMPTY', detail: 'only whitespace'}
-    return capped ? {kind: 'error', code: 'NOT_JSON', detail: 'no content in the first bytes'} : {kind: 'more'}
-  }
+  if (start === text.length) return blankHead(eof, capped)
 
   const c = text[start]
-  if (c !== '{' && c !== '[') return {kind: 'error', code: 'NOT_JSON', detail: `starts with ${JSON.stringify(c)}`}
+  if (c !== '{' && c !== '[') return {code: 'NOT_JSON', detail: `starts with ${JSON.stringify(c)}`, kind: 'error'}
   if (c === '[') {
-    // An array of payloads opens an object; an iOS chat export opens `[14/03/25, 09:21:00]`.
-    const inner = skipWs(text, start + 1)
-    if (inner === text.length && !eof && !capped) return {kind: 'more'}
-    if (inner < text.length && !'{[]'.includes(text[inner])) {
-      return {kind: 'error', code: 'NOT_JSON', detail: `starts with ${JSON.stringify(text.slice(start, inner + 1))}`}
-    }
+    const opening = arrayOpening(text, start, eof || capped)
+    if (opening !== null) return opening
   }
 
   const nl = text.indexOf('\n', start)
@@ -298,62 +325,79 @@ function detect(text: string, eof: boolean, capped: boolean): Detection {
   return {kind: 'mode', mode: c === '[' ? 'array' : 'document'}
 }
 
-/** Reads the file and yields its payloads, then one `end` or `error` item. */
-export async function* readWebhookFile(path: string, options: ReadWebhookFileOptions = {}): AsyncGenerator<WebhookFileItem, void, undefined> {
+function headIsEnough(bytes: Uint8Array): boolean {
+  if (bytes.length < 4) return false
+  const encoding = encodingOf(bytes)
+  if (binaryKind(bytes, encoding) !== null) return true
+  return detect(new TextDecoder(encoding).decode(bytes, {stream: true}), false, false).kind !== 'more'
+}
+
+/**
+ * Reads the file and yields its payloads, then one `end` or `error` item.
+ * @yields payload items, then exactly one end or error item
+ */
+export async function * readWebhookFile(path: string, options: ReadWebhookFileOptions = {}): AsyncGenerator<WebhookFileItem, void, undefined> {
   const source = new ByteSource(path, options.chunkSize ?? 1024 * 1024)
   try {
     let encoding: Encoding
     let detection: Detection
     try {
-      const {eof, head} = await source.peek(
-        (bytes) =>
-          bytes.length >= 4 &&
-          (binaryKind(bytes, encodingOf(bytes)) !== null ||
-            detect(new TextDecoder(encodingOf(bytes)).decode(bytes, {stream: true}), false, false).kind !== 'more'),
-      )
+      const {eof, head} = await source.peek(bytes => headIsEnough(bytes))
       encoding = encodingOf(head)
       const binary = binaryKind(head, encoding)
       if (binary !== null) {
-        yield fail(null, 'BINARY', null, binary)
+        yield fail(null, 'BINARY', binary)
         return
       }
 
       detection = detect(new TextDecoder(encoding).decode(head, {stream: !eof}), eof, head.length >= PEEK_MAX)
     } catch (error) {
-      yield fail(null, 'UNREADABLE', null, error instanceof UnreadableError ? error.errno : String(error))
+      yield fail(null, 'UNREADABLE', error instanceof UnreadableError ? error.errno : String(error))
       return
     }
 
     if (detection.kind === 'error') {
       // Garbage that is not UTF-8 is better described as such than as "not JSON".
       const utf8 = await firstUtf8Problem(source, encoding)
-      yield utf8 === null ? fail(null, detection.code, null, detection.detail) : fail(null, 'INVALID_UTF8', utf8, 'invalid byte sequence')
+      yield utf8 === null ? fail(null, detection.code, detection.detail) : fail(null, 'INVALID_UTF8', 'invalid byte sequence', {line: utf8})
       return
     }
 
     if (detection.kind !== 'mode') return // unreachable: detect() only asks for more before EOF
     const {mode} = detection
     const decoder = new LineDecoder(encoding)
-    yield* mode === 'ndjson' ? readNdjson(source, decoder) : readJson(source, decoder, mode, path, encoding)
+    yield * mode === 'ndjson' ? readNdjson(source, decoder) : readJson(source, decoder, mode, path, encoding)
   } finally {
     source.close()
   }
 }
 
-function fail(shape: null | WebhookFileShape, code: WebhookFileErrorCode, line: null | number, detail: string, column: null | number = null, payloadsBefore = 0): WebhookFileItem {
-  return {kind: 'error', shape, error: {code, line, column, detail, payloadsBefore}}
+interface Where {
+  column?: null | number
+  line?: null | number
+  payloadsBefore?: number
 }
 
-/** Line of the first invalid byte sequence in the (unread part of the) file head, or null. */
+function fail(shape: null | WebhookFileShape, code: WebhookFileErrorCode, detail: string, where: Where = {}): WebhookFileItem {
+  const error = {
+    code,
+    column: where.column ?? null,
+    detail,
+    line: where.line ?? null,
+    payloadsBefore: where.payloadsBefore ?? 0,
+  }
+  return {error, kind: 'error', shape}
+}
+
+/** Line of the first invalid byte sequence in the first few MiB, or null. */
 async function firstUtf8Problem(source: ByteSource, encoding: Encoding): Promise<null | number> {
   const decoder = new LineDecoder(encoding)
   try {
     for (;;) {
-      // eslint-disable-next-line no-await-in-loop
       const chunk = await source.next()
       if (chunk === null) break
       decoder.decode(chunk)
-      if (decoder.newlines > 0 || source.bytesRead >= PEEK_MAX) return null
+      if (source.bytesRead >= PEEK_MAX) return null
     }
 
     decoder.end()
@@ -364,11 +408,13 @@ async function firstUtf8Problem(source: ByteSource, encoding: Encoding): Promise
   return null
 }
 
-/** Decoded text of the rest of the file; on a decoding or read failure, records it and ends. */
-async function* decodedText(source: ByteSource, decoder: LineDecoder, failure: {error: unknown}): AsyncGenerator<string> {
+/**
+ * Decoded text of the rest of the file; on a decoding or read failure, records it and ends.
+ * @yields decoded text chunks
+ */
+async function * decodedText(source: ByteSource, decoder: LineDecoder, failure: {error: unknown}): AsyncGenerator<string> {
   try {
     for (;;) {
-      // eslint-disable-next-line no-await-in-loop
       const chunk = await source.next()
       if (chunk === null) break
       const text = decoder.decode(chunk)
@@ -383,9 +429,9 @@ async function* decodedText(source: ByteSource, decoder: LineDecoder, failure: {
 }
 
 function failureItem(error: unknown, shape: null | WebhookFileShape, payloadsBefore: number): WebhookFileItem {
-  if (error instanceof Utf8Failure) return fail(shape, 'INVALID_UTF8', error.line, 'invalid byte sequence', null, payloadsBefore)
+  if (error instanceof Utf8Failure) return fail(shape, 'INVALID_UTF8', 'invalid byte sequence', {line: error.line, payloadsBefore})
   const errno = error instanceof UnreadableError ? error.errno : String(error)
-  return fail(shape, 'UNREADABLE', null, errno, null, payloadsBefore)
+  return fail(shape, 'UNREADABLE', errno, {payloadsBefore})
 }
 
 /** V8's JSON.parse message says where it stopped: "end of JSON input" or "at position N". */
@@ -397,10 +443,10 @@ function parseErrorPosition(message: string, length: number): {atEnd: boolean; c
   return {atEnd: pos >= length, column: pos + 1}
 }
 
-async function* readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGenerator<WebhookFileItem> {
+async function * readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGenerator<WebhookFileItem> {
   const failure: {error: unknown} = {error: null}
   const input = Readable.from(decodedText(source, decoder, failure))
-  const rl = readline.createInterface({input, crlfDelay: Number.POSITIVE_INFINITY})
+  const rl = readline.createInterface({crlfDelay: Number.POSITIVE_INFINITY, input})
   let lineNo = 0
   let index = 0
   let lines = 0
@@ -423,9 +469,14 @@ async function* readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGener
       try {
         value = JSON.parse(text)
       } catch (error) {
-        const message = (error as Error).message
+        const {message} = (error as Error)
         const where = parseErrorPosition(message, text.length)
-        broken = {line: lineNo, column: where.column, detail: message, truncated: where.atEnd}
+        broken = {
+          column: where.column,
+          detail: message,
+          line: lineNo,
+          truncated: where.atEnd,
+        }
         continue
       }
 
@@ -433,7 +484,13 @@ async function* readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGener
       lastValue = value
       // A line holding an array of payloads is read like an array file.
       for (const payload of Array.isArray(value) ? value : [value]) {
-        yield {kind: 'payload', payload, index: index++, line: lineNo, bytesRead: source.bytesRead}
+        yield {
+          bytesRead: source.bytesRead,
+          index: index++,
+          kind: 'payload',
+          line: lineNo,
+          payload,
+        }
       }
     }
   } finally {
@@ -441,7 +498,7 @@ async function* readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGener
     input.destroy()
   }
 
-  const shape: WebhookFileShape = nonBlank > 1 ? 'ndjson' : Array.isArray(lastValue) ? 'array' : 'object'
+  const shape: WebhookFileShape = nonBlank > 1 ? 'ndjson' : (Array.isArray(lastValue) ? 'array' : 'object')
   if (failure.error !== null) {
     yield failureItem(failure.error, shape, index)
     return
@@ -449,21 +506,26 @@ async function* readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGener
 
   if (broken) {
     const code = broken.truncated ? 'TRUNCATED' : 'NDJSON_LINE'
-    yield fail(shape, code, broken.line, broken.detail, broken.column, index)
+    yield fail(shape, code, broken.detail, {column: broken.column, line: broken.line, payloadsBefore: index})
     return
   }
 
   if (lines === 0) {
-    yield fail(null, 'EMPTY', null, 'no JSON line')
+    yield fail(null, 'EMPTY', 'no JSON line')
     return
   }
 
-  yield {kind: 'end', shape, payloads: index, bytes: source.bytesRead}
+  yield {
+    bytes: source.bytesRead,
+    kind: 'end',
+    payloads: index,
+    shape,
+  }
 }
 
 function writeText(stream: Transform, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(text, (error) => (error ? reject(error) : resolve()))
+    stream.write(text, error => (error ? reject(error) : resolve()))
   })
 }
 
@@ -476,9 +538,23 @@ function endStream(stream: Transform): Promise<void> {
 }
 
 class ParseFailure extends Error {
-  constructor(readonly atEnd: boolean, readonly cause: Error) {
+  /**
+   * @param atEnd the parser failed once all the input was in
+   * @param cause the parser's error
+   * @param pending the input the parser was still holding, unparsed (null when unknown)
+   */
+  constructor(readonly atEnd: boolean, readonly cause: Error, readonly pending: null | string) {
     super(cause.message)
   }
+}
+
+/** Whitespace, or the start of a literal or number cut short: what a file cut in the middle of a value leaves. */
+const CUT_VALUE = /^\s*(?:t(?:r(?:u)?)?|f(?:a(?:l(?:s)?)?)?|n(?:u(?:l)?)?|-?\d*(?:\.\d*)?(?:[Ee][+-]?\d*)?)\s*$/
+
+/** The text stream-json's parser keeps while it waits for more input (an internal of stream-json 1.x). */
+function pendingInput(parser: Parser): null | string {
+  const pending = (parser as unknown as {_buffer?: unknown})._buffer
+  return typeof pending === 'string' ? pending : null
 }
 
 interface Token {
@@ -494,7 +570,12 @@ function safeAssembler(): Assembler {
   const save = a._saveValue.bind(a)
   a._saveValue = (value: unknown): void => {
     if (!a.done && !Array.isArray(a.current) && a.key === '__proto__') {
-      Object.defineProperty(a.current, '__proto__', {configurable: true, enumerable: true, value, writable: true})
+      Object.defineProperty(a.current, '__proto__', {
+        configurable: true,
+        enumerable: true,
+        value,
+        writable: true,
+      })
       a.key = null
     } else {
       save(value)
@@ -515,12 +596,17 @@ class ValueParser extends Parser {
 
   constructor(private readonly level: 0 | 1) {
     // decodeStrings: false, or Writable turns the decoded text back into bytes for the parser to decode again.
-    super({decodeStrings: false, jsonStreaming: level === 0, packValues: true, streamValues: false})
+    super({
+      decodeStrings: false,
+      jsonStreaming: level === 0,
+      packValues: true,
+      streamValues: false,
+    })
   }
 
-  override push(token: Token | null): boolean {
+  override push(token: null | Token): boolean {
     if (token === null) return false
-    const a = this.assembler as unknown as Record<string, (value?: string) => void> & Assembler
+    const a = this.assembler as unknown as Assembler & Record<string, (value?: string) => void>
     const consume = a[token.name]
     if (typeof consume !== 'function') return true
     consume.call(a, token.value)
@@ -540,17 +626,25 @@ class ValueParser extends Parser {
   }
 }
 
-async function* readJson(source: ByteSource, decoder: LineDecoder, mode: 'array' | 'document', path: string, encoding: Encoding): AsyncGenerator<WebhookFileItem> {
+async function * readJson(source: ByteSource, decoder: LineDecoder, mode: 'array' | 'document', path: string, encoding: Encoding): AsyncGenerator<WebhookFileItem> {
   const parser = new ValueParser(mode === 'array' ? 1 : 0)
   parser.on('error', () => {}) // failures arrive through the write callbacks
   let index = 0
   let values = 0
   let failure: unknown = null
-  const drain = function* (): Generator<WebhookFileItem> {
+  const drain = function * (): Generator<WebhookFileItem> {
     for (const value of parser.ready.splice(0)) {
       values++
       const batch = mode === 'document' && Array.isArray(value) ? value : [value]
-      for (const payload of batch) yield {kind: 'payload', payload, index: index++, line: null, bytesRead: source.bytesRead}
+      for (const payload of batch) {
+        yield {
+          bytesRead: source.bytesRead,
+          index: index++,
+          kind: 'payload',
+          line: null,
+          payload,
+        }
+      }
     }
   }
 
@@ -558,13 +652,11 @@ async function* readJson(source: ByteSource, decoder: LineDecoder, mode: 'array'
     let ended = false
     try {
       for (;;) {
-        // eslint-disable-next-line no-await-in-loop
         const chunk = await source.next()
         if (chunk === null) break
         const text = decoder.decode(chunk)
-        // eslint-disable-next-line no-await-in-loop
         if (text !== '') await writeText(parser, text)
-        yield* drain()
+        yield * drain()
       }
 
       const tail = decoder.end()
@@ -572,17 +664,19 @@ async function* readJson(source: ByteSource, decoder: LineDecoder, mode: 'array'
       ended = true
       await endStream(parser)
     } catch (error) {
-      failure = error instanceof Utf8Failure || error instanceof UnreadableError ? error : new ParseFailure(ended, error as Error)
+      failure = error instanceof Utf8Failure || error instanceof UnreadableError ? error : new ParseFailure(ended, error as Error, pendingInput(parser))
     }
 
-    yield* drain()
+    yield * drain()
   } finally {
     parser.destroy()
   }
 
-  const shape: WebhookFileShape = mode === 'array' ? 'array' : values > 1 ? 'concatenated' : 'object'
+  const shape: WebhookFileShape = mode === 'array' ? 'array' : (values > 1 ? 'concatenated' : 'object')
   if (failure instanceof ParseFailure) {
-    yield await locateParseError(path, encoding, mode, failure, decoder, shape, index)
+    yield await locateParseError(failure, {
+      decoder, encoding, mode, path, payloadsBefore: index, shape,
+    })
     return
   }
 
@@ -592,23 +686,44 @@ async function* readJson(source: ByteSource, decoder: LineDecoder, mode: 'array'
   }
 
   if (values === 0) {
-    yield fail(null, 'EMPTY', null, 'no JSON value')
+    yield fail(null, 'EMPTY', 'no JSON value')
     return
   }
 
-  yield {kind: 'end', shape, payloads: index, bytes: source.bytesRead}
+  yield {
+    bytes: source.bytesRead,
+    kind: 'end',
+    payloads: index,
+    shape,
+  }
 }
 
 /**
  * stream-json's parser does not say where it failed: on that rare path the file is read again through its
  * Verifier, which does. A failure at the very end of the content is a truncated file.
  */
-async function locateParseError(path: string, encoding: Encoding, mode: 'array' | 'document', failure: ParseFailure, decoder: LineDecoder, shape: WebhookFileShape, payloadsBefore: number): Promise<WebhookFileItem> {
+interface ParseContext {
+  decoder: LineDecoder
+  encoding: Encoding
+  mode: 'array' | 'document'
+  path: string
+  payloadsBefore: number
+  shape: WebhookFileShape
+}
+
+async function locateParseError(failure: ParseFailure, ctx: ParseContext): Promise<WebhookFileItem> {
+  const {decoder, encoding, mode, path, payloadsBefore, shape} = ctx
+  const detail = failure.cause.message.replace(/^Parser /, '')
+  // Out of input in the middle of a value: a cut file, no need to read it all again to say so.
+  if (failure.atEnd && failure.pending !== null && CUT_VALUE.test(failure.pending)) {
+    return fail(shape, 'TRUNCATED', detail, {line: decoder.lastContentLine, payloadsBefore})
+  }
+
   const verifier = new Verifier({jsonStreaming: mode === 'document'})
   const text = new TextDecoder(encoding)
   let fed = 0
   let contentEnd = 0
-  const found = await new Promise<null | {line: number; offset: number; pos: number}>((resolve) => {
+  const found = await new Promise<null | {line: number; offset: number; pos: number}>(resolve => {
     const stream = createReadStream(path)
     verifier.on('error', (error: Error & {line?: number; pos?: number}) => {
       stream.destroy()
@@ -631,10 +746,9 @@ async function locateParseError(path: string, encoding: Encoding, mode: 'array' 
   if (found === null) {
     // The verifier disagreed: report what the parser knew.
     const line = failure.atEnd ? decoder.lastContentLine : decoder.newlines + 1
-    return fail(shape, failure.atEnd ? 'TRUNCATED' : 'INVALID_JSON', line, failure.cause.message, null, payloadsBefore)
+    return fail(shape, failure.atEnd ? 'TRUNCATED' : 'INVALID_JSON', failure.cause.message, {line, payloadsBefore})
   }
 
-  const detail = failure.cause.message.replace(/^Parser /, '')
-  if (failure.atEnd && !(found.offset < contentEnd)) return fail(shape, 'TRUNCATED', decoder.lastContentLine, detail, null, payloadsBefore)
-  return fail(shape, 'INVALID_JSON', found.line, detail, found.pos, payloadsBefore)
+  if (failure.atEnd && !(found.offset < contentEnd)) return fail(shape, 'TRUNCATED', detail, {line: decoder.lastContentLine, payloadsBefore})
+  return fail(shape, 'INVALID_JSON', detail, {column: found.pos, line: found.line, payloadsBefore})
 }

@@ -1,0 +1,28 @@
+export {
+  dedupeByWamid,
+  dedupeStatuses,
+  inboundKey,
+  SeenKeys,
+  statusKey,
+} from './dedupe.js'
+export {
+  emptyExtraction,
+  extractFromPayload,
+  mergeExtractions,
+  parseErrors,
+  readStatus,
+} from './extract.js'
+export {foldStatuses, mergeStatus, trackedStatus} from './status.js'
+export type {
+  DeliveryState,
+  ExtractionCounts,
+  KnownStatus,
+  NearMiss,
+  RequestMessageType,
+  StatusEvent,
+  WebhookContext,
+  WebhookErrorDetail,
+  WebhookExtraction,
+  WebhookIssue,
+  WebhookRequest,
+} from './types.js'
