@@ -3,7 +3,9 @@
 // BENCHMARKS.md with the machine it ran on. Sections can be chosen by name; the others keep their
 // last figures in BENCHMARKS.md.
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  existsSync, mkdirSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -13,9 +15,9 @@ import {sections} from './bench/sections.js'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, 'BENCHMARKS.md')
 const wanted = process.argv.slice(2)
-const chosen = wanted.length > 0 ? sections.filter((s) => wanted.includes(s.name)) : sections
+const chosen = wanted.length > 0 ? sections.filter(s => wanted.includes(s.name)) : sections
 if (chosen.length === 0) {
-  console.error(`Sezioni disponibili: ${sections.map((s) => s.name).join(', ')}`)
+  console.error(`Sezioni disponibili: ${sections.map(s => s.name).join(', ')}`)
   process.exit(2)
 }
 
@@ -42,18 +44,18 @@ for (const section of chosen) {
   console.log(`== ${section.name}`)
   const dir = path.join(work, section.name)
   mkdirSync(dir, {recursive: true})
-  const body = await section.run({dir, log: (s) => console.log(s), root})
+  const body = await section.run({dir, log: s => console.log(s), root})
   kept.set(section.name, `<!-- section: ${section.name} -->\n## ${section.title}\n\nMachine:\n${machine}\n\n${body.trim()}`)
 }
 
-const order = sections.map((s) => s.name)
+const order = sections.map(s => s.name)
 const text = [
   '# Benchmarks',
   '',
   'Written by `npm run bench` (see CONTRIBUTING.md). Each section names the machine and commit it ran on;',
   'figures are medians over several runs unless a line says otherwise. Timing lives here, never in tests.',
   '',
-  ...order.filter((n) => kept.has(n)).map((n) => kept.get(n) + '\n'),
+  ...order.filter(n => kept.has(n)).map(n => kept.get(n) + '\n'),
 ].join('\n')
 writeFileSync(out, text)
 rmSync(work, {force: true, recursive: true})

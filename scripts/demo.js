@@ -30,7 +30,7 @@ const steps = [
 console.log(`Cartella dati temporanea: ${dataDir}\n`)
 let failed = 0
 for (const [comment, args] of steps) {
-  const shown = args.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' ')
+  const shown = args.map(a => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' ')
   console.log(`# ${comment}\n$ cerveno-info ${shown}`)
   const r = spawnSync(process.execPath, [bin, ...args], {env, stdio: 'inherit'})
   if (r.status !== 0) {

@@ -28,7 +28,6 @@ const crlf = (...lines) => lines.join('\r\n') + '\r\n'
 /** iOS: each message ends with \r\n, typed line breaks inside it stay \n. */
 const ios = (...messages) => messages.map(m => m.join('\n')).join('\r\n') + '\r\n'
 
-// eslint-disable-next-line max-params -- one row of an expected-requests table
 const req = (line, action, name, receivedAt, author, phone, phoneSource, rawText) => ({
   action, author, line, name, phone, phoneSource, rawText, receivedAt,
 })

@@ -44,11 +44,23 @@ zip.outputStream.pipe(createWriteStream(path.join(dir, 'WhatsApp Chat - +39 347 
 zip.end()
 
 // Cloud API webhooks saved by the comune's receiver, one payload per line.
-const envelope = (value) => ({entry: [{changes: [{field: 'messages', value: {messaging_product: 'whatsapp', metadata: {display_phone_number: '393316509570', phone_number_id: '106540352242922'}, ...value}}], id: '102290129340398'}], object: 'whatsapp_business_account'})
+const envelope = value => ({entry: [{changes: [{field: 'messages', value: {messaging_product: 'whatsapp', metadata: {display_phone_number: '393316509570', phone_number_id: '106540352242922'}, ...value}}], id: '102290129340398'}], object: 'whatsapp_business_account'})
 const lines = [
-  envelope({contacts: [{profile: {name: 'Lucia'}, wa_id: '393481112233'}], messages: [{from: '393481112233', id: 'wamid.HBgMMzkzNDgxMTEyMjMzFQIAEhgUM0E1', text: {body: "Servizio Info ON Lucia D'Angelo"}, timestamp: '1795245000', type: 'text'}]}),
-  envelope({contacts: [{profile: {name: 'Niccolò'}, wa_id: '393395556677'}], messages: [{from: '393395556677', id: 'wamid.HBgMMzkzMzk1NTU2Njc3FQIAEhgUM0E2', text: {body: 'Servizio Info: ON Niccolò Bertoli'}, timestamp: '1795331400', type: 'text'}]}),
-  envelope({contacts: [{profile: {name: 'Ugo'}, wa_id: '393401234000'}], messages: [{from: '393401234000', id: 'wamid.HBgMMzkzNDAxMjM0MDAwFQIAEhgUM0E3', text: {body: 'A che ora apre il municipio?'}, timestamp: '1795335000', type: 'text'}]}),
+  envelope({
+    contacts: [{profile: {name: 'Lucia'}, wa_id: '393481112233'}], messages: [{
+      from: '393481112233', id: 'wamid.HBgMMzkzNDgxMTEyMjMzFQIAEhgUM0E1', text: {body: "Servizio Info ON Lucia D'Angelo"}, timestamp: '1795245000', type: 'text',
+    }],
+  }),
+  envelope({
+    contacts: [{profile: {name: 'Niccolò'}, wa_id: '393395556677'}], messages: [{
+      from: '393395556677', id: 'wamid.HBgMMzkzMzk1NTU2Njc3FQIAEhgUM0E2', text: {body: 'Servizio Info: ON Niccolò Bertoli'}, timestamp: '1795331400', type: 'text',
+    }],
+  }),
+  envelope({
+    contacts: [{profile: {name: 'Ugo'}, wa_id: '393401234000'}], messages: [{
+      from: '393401234000', id: 'wamid.HBgMMzkzNDAxMjM0MDAwFQIAEhgUM0E3', text: {body: 'A che ora apre il municipio?'}, timestamp: '1795335000', type: 'text',
+    }],
+  }),
 ]
-writeFileSync(path.join(dir, 'webhook-novembre.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
+writeFileSync(path.join(dir, 'webhook-novembre.ndjson'), lines.map(l => JSON.stringify(l)).join('\n') + '\n')
 console.log(`written ${dir}`)

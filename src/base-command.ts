@@ -17,7 +17,10 @@ interface ErrorView {
 
 /** Turns anything thrown into the Italian message and exit code of DESIGN §2. */
 export function describeError(err: unknown): ErrorView {
-  if (isCervenoError(err)) return {code: err.code, exitCode: err.exitCode, message: errors[err.code](err.params)}
+  if (isCervenoError(err)) {
+    return {code: err.code, exitCode: err.exitCode, message: errors[err.code](err.params)}
+  }
+
   const e = err as {code?: string; message?: string; name?: string; oclif?: {exit?: number}}
   if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
     return {code: 'CANCELLED', exitCode: EXIT.cancelled, message: errors.CANCELLED({})}
@@ -25,7 +28,9 @@ export function describeError(err: unknown): ErrorView {
 
   if (e?.oclif?.exit === 2 || e?.name === 'CLIError' || /Parse|Flag|Arg/.test(e?.constructor?.name ?? '')) {
     const detail = (e.message ?? '').split('\n')[0]
-    return {code: 'USAGE', exitCode: EXIT.usage, message: `Uso non corretto del comando: ${detail}`, suggestions: ['--help']}
+    return {
+      code: 'USAGE', exitCode: EXIT.usage, message: `Uso non corretto del comando: ${detail}`, suggestions: ['--help'],
+    }
   }
 
   return {code: 'UNEXPECTED', exitCode: EXIT.unexpected, message: common.unexpected(e?.message ?? String(err))}
@@ -35,13 +40,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   static baseFlags = {
     'data-dir': Flags.directory({description: common.dataDirFlag, helpGroup: 'GLOBAL'}),
   }
-
   static enableJsonFlag = true
-
   protected args!: BaseArgs<T>
   protected flags!: BaseFlags<T>
   /** Words after the declared arguments (commands with strict = false). */
   protected rest: string[] = []
+
+  /** One place turns errors into Italian text and exit codes; under --json, one JSON document on stdout. */
+  protected override async catch(err: Error & {code?: string; oclif?: {exit?: number}}): Promise<void> {
+    if (err.code === 'EEXIT') throw err
+    const view = describeError(err)
+    process.exitCode = view.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(err))
+      return
+    }
+
+    this.logToStderr(view.message)
+  }
+
+  protected fail(error: CervenoError): never {
+    throw error
+  }
+
+  /** The data folder chosen by --data-dir, CERVENO_INFO_DIR or the default. */
+  protected folder(): DataFolder {
+    return new DataFolder(resolveDataDir(this.flags['data-dir']))
+  }
 
   override async init(): Promise<void> {
     await super.init()
@@ -58,9 +83,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.rest = (argv as string[]).slice(Object.keys(ctor.args ?? {}).length)
   }
 
-  /** The data folder chosen by --data-dir, CERVENO_INFO_DIR or the default. */
-  protected folder(): DataFolder {
-    return new DataFolder(resolveDataDir(this.flags['data-dir']))
+  /** A note to the clerk on stderr (kept out of --json stdout). */
+  protected note(text: string): void {
+    if (!this.jsonEnabled()) this.logToStderr(text)
   }
 
   protected now(): Date {
@@ -76,29 +101,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
-  /** One place turns errors into Italian text and exit codes; under --json, one JSON document on stdout. */
-  protected override async catch(err: Error & {code?: string; oclif?: {exit?: number}}): Promise<void> {
-    if (err.code === 'EEXIT') throw err
-    const view = describeError(err)
-    process.exitCode = view.exitCode
-    if (this.jsonEnabled()) {
-      this.logJson(this.toErrorJson(err))
-      return
-    }
-
-    this.logToStderr(view.message)
-  }
-
   protected override toErrorJson(err: unknown): {error: ErrorView} {
     return {error: describeError(err)}
-  }
-
-  protected fail(error: CervenoError): never {
-    throw error
-  }
-
-  /** A note to the clerk on stderr (kept out of --json stdout). */
-  protected note(text: string): void {
-    if (!this.jsonEnabled()) this.logToStderr(text)
   }
 }

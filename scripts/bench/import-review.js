@@ -1,12 +1,16 @@
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {
+  mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 
 import {generateChat} from './chat-generate.js'
-import {bin, fmt, median, root, timeMedian, timeOnce} from './util.js'
+import {
+  bin, fmt, median, root, timeMedian, timeOnce,
+} from './util.js'
 import {writeArrayDump, writeNdjsonDump} from './webhook-generate.js'
 
-const dist = (p) => import(path.join(root, 'dist', p))
+const dist = p => import(path.join(root, 'dist', p))
 
 function init(dataDir) {
   rmSync(dataDir, {force: true, recursive: true})
@@ -27,7 +31,6 @@ function inProcess(n, fn) {
 
 export const importSection = {
   name: 'import',
-  title: 'Import: chat exports and webhook dumps (issue: import)',
   async run({dir, log}) {
     const lines = []
     // 1. A 40,000-message Italian Android export (the app's export cap), through the whole CLI.
@@ -65,10 +68,11 @@ export const importSection = {
       '',
       'In-process figures are medians of 7 runs after 2 warm-up runs, same text, same process.',
       '',
+      '### Webhook dumps (`import --dry-run`, one run each)',
+      '',
+      '| dump | size | time | throughput | peak RSS |',
+      '|---|---:|---:|---:|---:|',
     )
-
-    // 3. Webhook dumps streamed: peak memory must not grow with the size.
-    lines.push('### Webhook dumps (`import --dry-run`, one run each)', '', '| dump | size | time | throughput | peak RSS |', '|---|---:|---:|---:|---:|')
     for (const [kind, size] of [['ndjson', 100 * 2 ** 20], ['ndjson', 2 ** 30], ['array', 256 * 2 ** 20]]) {
       const file = path.join(dir, `dump-${size}.${kind === 'ndjson' ? 'ndjson' : 'json'}`)
       const made = await (kind === 'ndjson' ? writeNdjsonDump(file, size) : writeArrayDump(file, size))
@@ -77,19 +81,17 @@ export const importSection = {
       const bytes = statSync(file).size
       const result = JSON.parse(r.stdout)
       log(`${kind} ${fmt(bytes / 2 ** 20)} MiB: ${fmt(r.ms)} ms, ${fmt(r.rssMiB)} MiB RSS, ${result.newRequests} requests`)
-      lines.push(
-        `| ${kind === 'ndjson' ? 'NDJSON' : 'JSON array'}, ${fmt(made.payloads)} payloads (${fmt(made.requests)} requests, ${fmt(made.statuses)} statuses) | ${fmt(bytes / 2 ** 20)} MiB | ${fmt(r.ms / 1000, 1)} s | ${fmt(bytes / 2 ** 20 / (r.ms / 1000), 1)} MiB/s | ${fmt(r.rssMiB)} MiB |`,
-      )
+      lines.push(`| ${kind === 'ndjson' ? 'NDJSON' : 'JSON array'}, ${fmt(made.payloads)} payloads (${fmt(made.requests)} requests, ${fmt(made.statuses)} statuses) | ${fmt(bytes / 2 ** 20)} MiB | ${fmt(r.ms / 1000, 1)} s | ${fmt(bytes / 2 ** 20 / (r.ms / 1000), 1)} MiB/s | ${fmt(r.rssMiB)} MiB |`)
       rmSync(file, {force: true})
     }
 
     return lines.join('\n')
   },
+  title: 'Import: chat exports and webhook dumps (issue: import)',
 }
 
 export const reviewSection = {
   name: 'review',
-  title: 'Review: `review --approve-all` against a 100,000-row registry (issue: review)',
   async run({dir, log}) {
     const {writeTable} = await dist('io/csv-table.js')
     const {REQUESTS} = await dist('io/tables.js')
@@ -119,10 +121,10 @@ export const reviewSection = {
         }
 
         writeFileSync(path.join(dataDir, 'richieste.csv'), writeTable(REQUESTS, reqs))
-        const backupsBefore = readdirSync(path.join(dataDir, 'backup')).filter((f) => f.startsWith('iscritti.')).length
+        const backupsBefore = readdirSync(path.join(dataDir, 'backup')).filter(f => f.startsWith('iscritti.')).length
         const r = timeOnce(['review', '--approve-all', '--json'], {dataDir})
-        const backupsAfter = readdirSync(path.join(dataDir, 'backup')).filter((f) => f.startsWith('iscritti.')).length
-        const approved = JSON.parse(r.stdout).approved
+        const backupsAfter = readdirSync(path.join(dataDir, 'backup')).filter(f => f.startsWith('iscritti.')).length
+        const {approved} = JSON.parse(r.stdout)
         if (approved !== n) throw new Error(`approved ${approved} of ${n}`)
         const rows = readFileSync(path.join(dataDir, 'iscritti.csv'), 'utf8').split('\r\n').length - 2
         if (rows !== 100_000 + n) throw new Error(`registry has ${rows} rows`)
@@ -144,4 +146,5 @@ export const reviewSection = {
       ...lines,
     ].join('\n')
   },
+  title: 'Review: `review --approve-all` against a 100,000-row registry (issue: review)',
 }

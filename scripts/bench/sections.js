@@ -2,9 +2,11 @@ import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {bin, fmt, root, timeMedian} from './util.js'
+import {
+  bin, fmt, root, timeMedian,
+} from './util.js'
 
-const dist = (p) => import(path.join(root, 'dist', p))
+const dist = p => import(path.join(root, 'dist', p))
 
 function init(dataDir) {
   const r = spawnSync(process.execPath, [bin, 'init'], {encoding: 'utf8', env: {...process.env, CERVENO_INFO_DIR: dataDir}})
@@ -34,7 +36,6 @@ export async function seedRegistry(dataDir, n) {
 
 const startup = {
   name: 'startup',
-  title: 'Start-up (issue: foundation)',
   async run({dir, log}) {
     const dataDir = path.join(dir, 'dati')
     init(dataDir)
@@ -55,6 +56,7 @@ const startup = {
       `| \`cerveno-info subscribers\` (empty registry) | ${fmt(list.ms, 1)} ms | ${fmt(list.ms / nodeOnly, 1)} | ${fmt(list.rssMiB, 0)} MiB |`,
     ].join('\n')
   },
+  title: 'Start-up (issue: foundation)',
 }
 
 function medianSpawn(n, argv) {
@@ -71,7 +73,6 @@ function medianSpawn(n, argv) {
 
 const registry = {
   name: 'registry',
-  title: 'Registry operations on large registries (issue: foundation)',
   async run({dir, log}) {
     const lines = ['| registry rows | `subscribers add` median | peak RSS | `subscribers --json` median | peak RSS | file size |', '|---:|---:|---:|---:|---:|---:|']
     for (const n of [25_000, 50_000, 100_000]) {
@@ -79,9 +80,9 @@ const registry = {
       init(dataDir)
       await seedRegistry(dataDir, n)
       // Each add takes a new number; the registry grows by one row per run.
-      const add = timeMedian(7, (i) => ['subscribers', 'add', `+39347${String(i).padStart(7, '0')}`, 'Nuovo Iscritto'], {dataDir})
+      const add = timeMedian(7, i => ['subscribers', 'add', `+39347${String(i).padStart(7, '0')}`, 'Nuovo Iscritto'], {dataDir})
       const list = timeMedian(5, ['subscribers', '--json'], {dataDir})
-      const size = (await import('node:fs')).statSync(path.join(dataDir, 'iscritti.csv')).size
+      const {size} = (await import('node:fs')).statSync(path.join(dataDir, 'iscritti.csv'))
       log(`${n}: add ${fmt(add.ms)} ms, list ${fmt(list.ms)} ms`)
       lines.push(`| ${fmt(n)} | ${fmt(add.ms)} ms | ${fmt(add.rssMiB)} MiB | ${fmt(list.ms)} ms | ${fmt(list.rssMiB)} MiB | ${fmt(size / 2 ** 20, 1)} MiB |`)
     }
@@ -93,6 +94,7 @@ const registry = {
       ...lines,
     ].join('\n')
   },
+  title: 'Registry operations on large registries (issue: foundation)',
 }
 
 const {importSection, reviewSection} = await import('./import-review.js')

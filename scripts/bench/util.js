@@ -17,7 +17,9 @@ export function median(values) {
 export function timeOnce(args, {dataDir, env = {}} = {}) {
   const rssFile = path.join(root, '.bench-tmp', `rss-${process.pid}.txt`)
   rmSync(rssFile, {force: true})
-  const fullEnv = {...process.env, ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1'}
+  const fullEnv = {
+    ...process.env, ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1',
+  }
   if (dataDir) fullEnv.CERVENO_INFO_DIR = dataDir
   const cmd = [process.execPath, ['--require', probe, bin, ...args]]
   const t0 = process.hrtime.bigint()
@@ -32,7 +34,9 @@ export function timeOnce(args, {dataDir, env = {}} = {}) {
     cpuMs = cpu / 1000
   } catch {}
 
-  return {cpuMs, ms, rssMiB, stdout: r.stdout}
+  return {
+    cpuMs, ms, rssMiB, stdout: r.stdout,
+  }
 }
 
 /** Median wall time (and RSS) over n runs; `before` runs before each timed run, untimed. */
@@ -44,9 +48,9 @@ export function timeMedian(n, args, opts = {}) {
   }
 
   return {
-    cpuMs: median(runs.map((r) => r.cpuMs ?? 0)),
-    ms: median(runs.map((r) => r.ms)),
-    rssMiB: Math.max(...runs.map((r) => r.rssMiB ?? 0)),
+    cpuMs: median(runs.map(r => r.cpuMs ?? 0)),
+    ms: median(runs.map(r => r.ms)),
+    rssMiB: Math.max(...runs.map(r => r.rssMiB ?? 0)),
     runs: runs.length,
   }
 }

@@ -1,4 +1,4 @@
-/* eslint-disable camelcase -- the Cloud API's own field names */
+
 // Generates large, realistic Cloud API webhook dumps (Italian citizens writing to a comune, delivery receipts
 // of its broadcasts) for benchmarks. Streams to disk: memory stays flat whatever the size.
 // Deterministic for a given seed. Plain ESM, no dependencies.

@@ -1,4 +1,4 @@
-import {readdir, stat} from 'node:fs/promises'
+import {open, readdir, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import {
@@ -6,16 +6,16 @@ import {
   type DateOrder,
   type DateOrderDecision,
   extractRequests,
+  parseChat,
   parseChats,
 } from '../core/chat-export/index.js'
 import {type Config} from '../core/config.js'
-import {type IncomingRequest, mergeRequests} from '../core/requests/merge.js'
 import {normalizePhone} from '../core/phone.js'
+import {type IncomingRequest, mergeRequests} from '../core/requests/merge.js'
 import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
 import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {looksLikeWebhookDump, readWebhookFile, type WebhookFileError} from '../io/webhook-file.js'
-import {open} from 'node:fs/promises'
 
 export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
 
@@ -62,12 +62,12 @@ export interface ImportOutcome {
 
 export interface ImportOptions {
   dateOrder?: DateOrder
+  dryRun: boolean
   /**
    * Which delivery statuses to keep: those of messages this data folder sent. The others are only
    * counted, so a dump of any size streams in bounded memory.
    */
   keepStatus?: (wamid: string) => boolean
-  dryRun: boolean
   paths: string[]
   phone?: string
   self: string[]
@@ -114,7 +114,9 @@ async function head(file: string): Promise<Uint8Array> {
 }
 
 function chatFileProblem(e: ChatFileError): FileProblem {
-  return {code: `chat-file:${e.reason}`, column: e.column, detail: e.detail, entry: e.entry, line: e.line}
+  return {
+    code: `chat-file:${e.reason}`, column: e.column, detail: e.detail, entry: e.entry, line: e.line,
+  }
 }
 
 function chatProblem(e: ChatError): FileProblem {
@@ -122,7 +124,9 @@ function chatProblem(e: ChatError): FileProblem {
 }
 
 function webhookProblem(e: WebhookFileError): FileProblem {
-  return {code: `webhook:${e.code}`, column: e.column ?? undefined, detail: e.detail, line: e.line ?? undefined}
+  return {
+    code: `webhook:${e.code}`, column: e.column ?? undefined, detail: e.detail, line: e.line ?? undefined,
+  }
 }
 
 interface Collected {
@@ -135,14 +139,18 @@ interface Collected {
 }
 
 async function readWebhooks(file: string, config: Config, into: Collected, nowIso: string): Promise<void> {
-  const result: ImportFileResult = {format: 'webhook', ignored: 0, messages: 0, path: file, requests: 0, statuses: 0}
+  const result: ImportFileResult = {
+    format: 'webhook', ignored: 0, messages: 0, path: file, requests: 0, statuses: 0,
+  }
   const incoming: IncomingRequest[] = []
   const statuses: StatusEvent[] = []
   const nearMisses: NearMissView[] = []
   const base = path.basename(file)
   for await (const item of readWebhookFile(file)) {
     if (item.kind === 'error') {
-      into.results.push({...result, error: webhookProblem(item.error), ignored: 0, messages: 0, requests: 0, statuses: 0})
+      into.results.push({
+        ...result, error: webhookProblem(item.error), ignored: 0, messages: 0, requests: 0, statuses: 0,
+      })
       return
     }
 
@@ -168,7 +176,9 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
 
     result.statuses! += x.statuses.length
     for (const st of x.statuses) if (into.keepStatus(st.wamid)) statuses.push(st)
-    for (const n of x.nearMisses) nearMisses.push({author: n.profileName ?? n.phone, receivedAt: n.receivedAt, source: n.source, text: n.text})
+    for (const n of x.nearMisses) nearMisses.push({
+      author: n.profileName ?? n.phone, receivedAt: n.receivedAt, source: n.source, text: n.text,
+    })
   }
 
   result.requests = incoming.length
@@ -189,8 +199,12 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   const phoneOption = options.phone ? normalizePhone(options.phone, config.defaultCountry) : null
   const selfNames = [...config.selfNames, ...options.self]
   const {files, missing} = await expandPaths(options.paths)
-  const into: Collected = {incoming: [], keepStatus: options.keepStatus ?? (() => false), nearMisses: [], results: [], statuses: [], statusesSeen: 0}
-  for (const m of missing) into.results.push({error: {code: 'not-found'}, format: 'unknown', ignored: 0, messages: 0, path: m, requests: 0})
+  const into: Collected = {
+    incoming: [], keepStatus: options.keepStatus ?? (() => false), nearMisses: [], results: [], statuses: [], statusesSeen: 0,
+  }
+  for (const m of missing) into.results.push({
+    error: {code: 'not-found'}, format: 'unknown', ignored: 0, messages: 0, path: m, requests: 0,
+  })
 
   const chats: {chat: ChatFileText; container: 'txt' | 'zip'; file: string}[] = []
   for (const file of files) {
@@ -198,7 +212,9 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
     try {
       first = await head(file)
     } catch (error) {
-      into.results.push({error: {code: 'chat-file:unreadable', detail: (error as NodeJS.ErrnoException).code}, format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0})
+      into.results.push({
+        error: {code: 'chat-file:unreadable', detail: (error as NodeJS.ErrnoException).code}, format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0,
+      })
       continue
     }
 
@@ -209,29 +225,37 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
 
     const read = await readChatFile(file)
     if (!read.ok) {
-      const webhookish = first.length > 0 && (first[0] === 0x7b || first[0] === 0x5b)
+      const webhookish = first.length > 0 && (first[0] === 0x7B || first[0] === 0x5B)
       if (webhookish && read.error.reason !== 'binary') await readWebhooks(file, config, into, nowIso)
-      else into.results.push({error: chatFileProblem(read.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0})
+      else into.results.push({
+        error: chatFileProblem(read.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0,
+      })
       continue
     }
 
     for (const chat of read.chats) chats.push({chat, container: read.container, file})
   }
 
-  const parsed = parseChats(
-    chats.map((c) => ({names: c.chat.names, text: c.chat.text})),
-    {dateOrder: options.dateOrder, defaultCountry: config.defaultCountry},
-  )
+  // An explicit --date-order wins over the batch majority; without it, files that cannot tell
+  // take the order most files of the batch showed (chat-formats.md §4).
+  const inputs = chats.map(c => ({names: c.chat.names, text: c.chat.text}))
+  const parsed = options.dateOrder
+    ? inputs.map(i => parseChat(i.text, {dateOrder: options.dateOrder, defaultCountry: config.defaultCountry, names: i.names}))
+    : parseChats(inputs, {defaultCountry: config.defaultCountry})
   for (const [i, p] of parsed.entries()) {
     const {chat, container, file} = chats[i]
     const format: ImportFormat = container === 'zip' ? 'chat-zip' : 'chat-txt'
     if (!p.ok) {
       // JSON that is not a WhatsApp envelope lands here too: say it is not a known format.
-      into.results.push({error: chatProblem(p.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0})
+      into.results.push({
+        error: chatProblem(p.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0,
+      })
       continue
     }
 
-    const x = extractRequests(p.chat, {defaultCountry: config.defaultCountry, keyword: config.keyword, phone: phoneOption, selfNames})
+    const x = extractRequests(p.chat, {
+      defaultCountry: config.defaultCountry, keyword: config.keyword, phone: phoneOption, selfNames,
+    })
     const label = chat.entry ? `${path.basename(file)}!${chat.entry}` : path.basename(file)
     for (const r of x.requests) {
       into.incoming.push({
@@ -247,7 +271,9 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
       })
     }
 
-    for (const n of x.nearMisses) into.nearMisses.push({author: n.author, receivedAt: n.receivedAt, source: `${label}:${n.line}`, text: n.rawText})
+    for (const n of x.nearMisses) into.nearMisses.push({
+      author: n.author, receivedAt: n.receivedAt, source: `${label}:${n.line}`, text: n.rawText,
+    })
     into.results.push({
       dateOrder: {order: p.chat.dateOrder, reason: p.chat.dateOrderReason},
       format,
@@ -262,23 +288,22 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   into.results.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
   const warnings: ImportOutcome['warnings'] = []
   const merge = async (list: Parameters<typeof mergeRequests>[0], now: string) => mergeRequests(list, into.incoming, now)
-  let merged: Awaited<ReturnType<typeof merge>>
-  if (options.dryRun) {
-    merged = await merge(await folder.readRequests(), nowIso)
-  } else {
-    merged = await folder.mutate(ctx, async (tx) => {
+  const merged = await (options.dryRun
+    ? merge(await folder.readRequests(), nowIso)
+    : folder.mutate(ctx, async tx => {
       const list = await tx.requests()
       const m = await merge(list, tx.nowIso)
       if (m.added.length > 0 || m.superseded.length > 0) {
         tx.setRequests(list)
         for (const r of m.added) tx.audit({action: 'request.import', after: r, subject: r.id})
-        for (const s of m.superseded) tx.audit({action: 'request.supersede', after: {...s.before, status: 'superseded'}, before: s.before, subject: s.before.id})
+        for (const s of m.superseded) tx.audit({
+          action: 'request.supersede', after: {...s.before, status: 'superseded'}, before: s.before, subject: s.before.id,
+        })
       }
 
       for (const h of tx.handEdits) warnings.push({code: 'hand-edited', path: h.file})
       return m
-    })
-  }
+    }))
 
   return {
     duplicates: merged.duplicates,
@@ -288,7 +313,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
     statuses: into.statuses,
     statusesSeen: into.statusesSeen,
     superseded: merged.superseded.length,
-    unresolvedPhones: merged.added.filter((r) => r.phone === null).length,
+    unresolvedPhones: merged.added.filter(r => r.phone === null).length,
     warnings,
   }
 }

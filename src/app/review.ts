@@ -1,21 +1,33 @@
 import {type AuditEntry} from '../core/audit.js'
 import {CervenoError} from '../core/errors.js'
-import {applyDecision, buildReviewState, correctRequest, type Decision, type DecisionEffect, findPending, type ReviewState} from '../core/requests/decide.js'
+import {
+  applyDecision, buildReviewState, correctRequest, type Decision, type DecisionEffect, findPending, type ReviewState,
+} from '../core/requests/decide.js'
 import {pendingQueue} from '../core/requests/merge.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {type DataFolder, type MutationContext, type Transaction} from '../io/data-folder.js'
 
+const SUBSCRIBER_ACTION = {
+  added: 'add', ceased: 'cease', reactivated: 'reactivate', renamed: 'rename',
+} as const
+
 export function auditsFor(effect: DecisionEffect): Omit<AuditEntry, 'operator' | 'ts'>[] {
   const out: Omit<AuditEntry, 'operator' | 'ts'>[] = [
-    {action: `request.${effect.decision.kind}`, after: effect.request.after, before: effect.request.before, subject: effect.request.after.id},
+    {
+      action: `request.${effect.decision.kind}`, after: effect.request.after, before: effect.request.before, subject: effect.request.after.id,
+    },
   ]
   if (effect.subscriber) {
     const s = effect.subscriber
-    out.push({action: `subscriber.${s.kind === 'added' ? 'add' : s.kind === 'ceased' ? 'cease' : s.kind === 'renamed' ? 'rename' : 'reactivate'}`, after: s.after, before: s.before, subject: s.after.phone})
+    out.push({
+      action: `subscriber.${SUBSCRIBER_ACTION[s.kind]}`, after: s.after, before: s.before, subject: s.after.phone,
+    })
   }
 
   for (const sup of effect.superseded) {
-    out.push({action: 'request.supersede', after: {...sup.before, status: 'superseded'}, before: sup.before, subject: sup.before.id})
+    out.push({
+      action: 'request.supersede', after: {...sup.before, status: 'superseded'}, before: sup.before, subject: sup.before.id,
+    })
   }
 
   return out
@@ -27,7 +39,7 @@ async function loadState(tx: Transaction): Promise<ReviewState> {
 
 function save(tx: Transaction, state: ReviewState, effects: DecisionEffect[]): void {
   tx.setRequests(state.requests)
-  if (effects.some((e) => e.subscriber)) tx.setSubscribers(state.subscribers)
+  if (effects.some(e => e.subscriber)) tx.setSubscribers(state.subscribers)
   for (const e of effects) for (const a of auditsFor(e)) tx.audit(a)
 }
 
@@ -43,7 +55,7 @@ export interface BatchResult {
  */
 export async function decideBatch(folder: DataFolder, ctx: MutationContext, decisions: Decision[]): Promise<BatchResult> {
   const {config} = await folder.config()
-  return folder.mutate(ctx, async (tx) => {
+  return folder.mutate(ctx, async tx => {
     const state = await loadState(tx)
     const seen = new Set<string>()
     for (const d of decisions) {
@@ -52,7 +64,7 @@ export async function decideBatch(folder: DataFolder, ctx: MutationContext, deci
       findPending(state, d.id)
     }
 
-    const effects = decisions.map((d) => applyDecision(state, d, {now: tx.nowIso, operator: ctx.operator, privacyNotice: config.privacyNotice}))
+    const effects = decisions.map(d => applyDecision(state, d, {now: tx.nowIso, operator: ctx.operator, privacyNotice: config.privacyNotice}))
     save(tx, state, effects)
     return {effects, skipped: []}
   })
@@ -64,7 +76,7 @@ export async function decideBatch(folder: DataFolder, ctx: MutationContext, deci
  */
 export async function approveAll(folder: DataFolder, ctx: MutationContext): Promise<BatchResult> {
   const {config} = await folder.config()
-  return folder.mutate(ctx, async (tx) => {
+  return folder.mutate(ctx, async tx => {
     const state = await loadState(tx)
     const effects: DecisionEffect[] = []
     const skipped: BatchResult['skipped'] = []
@@ -90,12 +102,14 @@ export async function decideOne(
   step: {correction?: {name?: string; phone?: string}; decision?: Decision; id: string},
 ): Promise<{effect?: DecisionEffect; request: RequestRecord}> {
   const {config} = await folder.config()
-  return folder.mutate(ctx, async (tx) => {
+  return folder.mutate(ctx, async tx => {
     const state = await loadState(tx)
     let request = findPending(state, step.id)
     if (step.correction) {
       const c = correctRequest(state, step.id, step.correction)
-      tx.audit({action: 'request.correct', after: c.after, before: c.before, subject: step.id})
+      tx.audit({
+        action: 'request.correct', after: c.after, before: c.before, subject: step.id,
+      })
       request = c.after
       tx.setRequests(state.requests)
     }

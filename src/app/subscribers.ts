@@ -1,5 +1,7 @@
 import {normalizePhone} from '../core/phone.js'
-import {activate, cease, indexByPhone, normalizeName} from '../core/registry/registry.js'
+import {
+  activate, cease, indexByPhone, normalizeName,
+} from '../core/registry/registry.js'
 import {type Subscriber} from '../core/registry/types.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 
@@ -12,17 +14,21 @@ export async function addAtCounter(
   const {config} = await folder.config()
   const phone = normalizePhone(input.phone, config.defaultCountry)
   const name = normalizeName(input.name)
-  return folder.mutate(ctx, async (tx) => {
+  return folder.mutate(ctx, async tx => {
     const list = await tx.subscribers()
     const result = activate(
       list,
       indexByPhone(list),
-      {consent: 'in-person', name, now: tx.nowIso, operator: ctx.operator, phone, privacyNotice: config.privacyNotice},
+      {
+        consent: 'in-person', name, now: tx.nowIso, operator: ctx.operator, phone, privacyNotice: config.privacyNotice,
+      },
       {allowRename: false},
     )
     tx.setSubscribers(list)
-    tx.audit({action: `subscriber.${result.kind === 'added' ? 'add' : 'reactivate'}`, after: result.after, before: result.before, subject: phone})
-    return {handEdited: tx.handEdits.map((h) => h.file), kind: result.kind as 'added' | 'reactivated', subscriber: result.after}
+    tx.audit({
+      action: `subscriber.${result.kind === 'added' ? 'add' : 'reactivate'}`, after: result.after, before: result.before, subject: phone,
+    })
+    return {handEdited: tx.handEdits.map(h => h.file), kind: result.kind as 'added' | 'reactivated', subscriber: result.after}
   })
 }
 
@@ -33,11 +39,13 @@ export async function ceaseAtCounter(
 ): Promise<{handEdited: string[]; subscriber: Subscriber}> {
   const {config} = await folder.config()
   const phone = normalizePhone(input.phone, config.defaultCountry)
-  return folder.mutate(ctx, async (tx) => {
+  return folder.mutate(ctx, async tx => {
     const list = await tx.subscribers()
     const {after, before} = cease(list, indexByPhone(list), {now: tx.nowIso, operator: ctx.operator, phone})
     tx.setSubscribers(list)
-    tx.audit({action: 'subscriber.cease', after, before, subject: phone})
-    return {handEdited: tx.handEdits.map((h) => h.file), subscriber: after}
+    tx.audit({
+      action: 'subscriber.cease', after, before, subject: phone,
+    })
+    return {handEdited: tx.handEdits.map(h => h.file), subscriber: after}
   })
 }

@@ -8,7 +8,15 @@ import {color} from '../ui/render.js'
 
 export interface ImportResult {
   duplicates: number
-  files: {dateOrder?: {order: string; reason: string}; error?: {code: string; line?: number; message: string}; format: string; ignored: number; messages: number; path: string; requests: number}[]
+  files: {
+    dateOrder?: {order: string; reason: string}
+    error?: {code: string; line?: number; message: string}
+    format: string
+    ignored: number
+    messages: number
+    path: string
+    requests: number
+  }[]
   ignoredNearMisses?: {author: null | string; receivedAt: null | string; source: string; text: string}[]
   newRequests: number
   statuses: number
@@ -45,12 +53,14 @@ export default class Import extends BaseCommand<typeof Import> {
     const outcome = await importFiles(
       this.folder(),
       {now, operator: this.operator()},
-      {dateOrder: f['date-order'] as 'dmy' | 'mdy' | 'ymd' | undefined, dryRun: f['dry-run'], paths: [this.args.paths, ...this.rest], phone: f.phone, self: f.self ?? []},
+      {
+        dateOrder: f['date-order'] as 'dmy' | 'mdy' | 'ymd' | undefined, dryRun: f['dry-run'], paths: [this.args.paths, ...this.rest], phone: f.phone, self: f.self ?? [],
+      },
       toRomeIso(now),
     )
     const result = this.toResult(outcome)
     if (!this.jsonEnabled()) this.render(outcome, result)
-    if (result.files.some((x) => x.error)) process.exitCode = EXIT.partial
+    if (result.files.some(x => x.error)) process.exitCode = EXIT.partial
     return result
   }
 
@@ -61,7 +71,7 @@ export default class Import extends BaseCommand<typeof Import> {
         continue
       }
 
-      const statuses = file.format === 'webhook' ? t.fileStatuses(o.files.find((x) => x.path === file.path)?.statuses ?? 0) : ''
+      const statuses = file.format === 'webhook' ? t.fileStatuses(o.files.find(x => x.path === file.path)?.statuses ?? 0) : ''
       this.log(t.fileLine(file.path, t.format[file.format], file.messages, file.requests, file.ignored) + statuses)
       if (file.dateOrder) this.log(color.dim(t.fileDate(t.dateOrder[file.dateOrder.order], t.dateReason[file.dateOrder.reason])))
     }
@@ -76,15 +86,15 @@ export default class Import extends BaseCommand<typeof Import> {
       for (const n of o.nearMisses) this.log(t.nearMiss(n.source, n.author ?? '', JSON.stringify(n.text)))
     }
 
-    const failed = r.files.filter((x) => x.error).length
+    const failed = r.files.filter(x => x.error).length
     if (failed > 0) this.logToStderr(color.bad(t.failedFiles(failed)))
-    this.log(this.flags['dry-run'] ? t.dryRun : r.newRequests > 0 ? t.next : '')
+    this.log(this.flags['dry-run'] ? t.dryRun : (r.newRequests > 0 ? t.next : ''))
   }
 
   private toResult(o: ImportOutcome): ImportResult {
     const result: ImportResult = {
       duplicates: o.duplicates,
-      files: o.files.map((x) => ({
+      files: o.files.map(x => ({
         ...(x.dateOrder ? {dateOrder: x.dateOrder} : {}),
         ...(x.error
           ? {error: {code: x.error.code, line: x.error.line, message: t.atLine(t.problems[x.error.code] ?? x.error.code, x.error.line, x.error.entry)}}
@@ -99,7 +109,7 @@ export default class Import extends BaseCommand<typeof Import> {
       statuses: o.statusesSeen,
       superseded: o.superseded,
       unresolvedPhones: o.unresolvedPhones,
-      warnings: o.warnings.map((w) => `${w.code}${w.path ? `:${w.path}` : ''}`),
+      warnings: o.warnings.map(w => `${w.code}${w.path ? `:${w.path}` : ''}`),
     }
     if (this.flags['show-ignored']) result.ignoredNearMisses = o.nearMisses
     return result

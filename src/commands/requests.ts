@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {formatPhone} from '../core/phone.js'
-import {type RequestJson, REQUEST_STATUSES, toRequestJson} from '../core/requests/types.js'
+import {REQUEST_STATUSES, type RequestJson, toRequestJson} from '../core/requests/types.js'
 import {formatItalian} from '../core/time.js'
 import {requests as t} from '../messages/it.js'
 import {table} from '../ui/render.js'
@@ -18,12 +18,12 @@ export default class Requests extends BaseCommand<typeof Requests> {
   async run(): Promise<RequestJson[]> {
     const all = await this.folder().readRequests()
     const shown = all
-      .filter((r) => this.flags.status === 'all' || r.status === this.flags.status)
-      .sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt))
+    .filter(r => this.flags.status === 'all' || r.status === this.flags.status)
+    .sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt))
     if (!this.jsonEnabled()) {
       if (shown.length === 0) this.log(t.none)
       else {
-        const rows = shown.map((r) => [
+        const rows = shown.map(r => [
           r.id,
           r.action,
           r.phone ? formatPhone(r.phone) : t.noPhone,
@@ -36,6 +36,6 @@ export default class Requests extends BaseCommand<typeof Requests> {
       }
     }
 
-    return shown.map((r) => toRequestJson(r))
+    return shown.map(r => toRequestJson(r))
   }
 }

@@ -40,9 +40,9 @@ export default class Review extends BaseCommand<typeof Review> {
     const ctx = {now: this.now(), operator: this.operator(f.operator)}
     const folder = this.folder()
     const batch: Decision[] = [
-      ...(f.approve ?? []).map((id) => ({id, kind: 'approve'}) as const),
-      ...(f.reject ?? []).map((id) => ({id, kind: 'reject', reason: f.reason ?? ''}) as const),
-      ...(f.discard ?? []).map((id) => ({id, kind: 'discard'}) as const),
+      ...(f.approve ?? []).map(id => ({id, kind: 'approve'}) as const),
+      ...(f.reject ?? []).map(id => ({id, kind: 'reject', reason: f.reason ?? ''}) as const),
+      ...(f.discard ?? []).map(id => ({id, kind: 'discard'}) as const),
     ]
     if (f.reject && !f.reason) throw new CervenoError('USAGE', {detail: t.rejectNeedsReason})
 
@@ -54,21 +54,21 @@ export default class Review extends BaseCommand<typeof Review> {
       if (this.jsonEnabled() || !process.stdin.isTTY || !process.stdout.isTTY) throw new CervenoError('NO_TTY', {hint: t.noTtyHint})
       await folder.config()
       const {runInteractiveReview} = await import('../ui/review-session.js')
-      const session = await runInteractiveReview(folder, ctx, (s) => this.log(s))
+      const session = await runInteractiveReview(folder, ctx, s => this.log(s))
       result = {effects: session.effects, skipped: []}
       deferred = session.deferred
     }
 
-    const pending = (await folder.readRequests()).filter((r) => r.status === 'pending').length
-    const count = (k: Decision['kind']) => result.effects.filter((e) => e.decision.kind === k).length
+    const pending = (await folder.readRequests()).filter(r => r.status === 'pending').length
+    const count = (k: Decision['kind']) => result.effects.filter(e => e.decision.kind === k).length
     const out: ReviewResult = {
       approved: count('approve'),
-      decisions: result.effects.map((e) => toRequestJson(e.request.after)),
+      decisions: result.effects.map(e => toRequestJson(e.request.after)),
       deferred,
       discarded: count('discard'),
       pending,
       rejected: count('reject'),
-      skipped: result.skipped.map((s) => ({code: s.code, id: s.request.id})),
+      skipped: result.skipped.map(s => ({code: s.code, id: s.request.id})),
     }
     if (!this.jsonEnabled()) {
       if (result.skipped.length > 0) this.log(t.skippedAll(result.skipped.length))

@@ -70,7 +70,7 @@ export function loadConfig(raw: unknown, file: string): {config: Config; migrate
   }
 
   if (config.keyword.trim() === '') throw bad('keyword')
-  if (!Array.isArray(config.selfNames) || !config.selfNames.every((n) => isString(n))) throw bad('selfNames')
+  if (!Array.isArray(config.selfNames) || !config.selfNames.every(n => isString(n))) throw bad('selfNames')
   if (!isPositive(config.rate) || config.rate > 1000) throw bad('rate')
   if (!isPositive(config.messagingLimit)) throw bad('messagingLimit')
   if (!isPositive(config.retentionMonths)) throw bad('retentionMonths')

@@ -13,11 +13,11 @@ export function tryNormalizePhone(
   defaultCountry = 'IT',
 ): {ok: false; problem: PhoneProblem} | {ok: true; phone: string} {
   const cleaned = input
-    .replaceAll(INVISIBLE, '')
-    .replaceAll(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ')
-    .replaceAll('\u2011', '-')
-    .trim()
-    .replace(/^~\s*/, '')
+  .replaceAll(INVISIBLE, '')
+  .replaceAll(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ')
+  .replaceAll('\u2011', '-')
+  .trim()
+  .replace(/^~\s*/, '')
   if (cleaned === '') return {ok: false, problem: 'empty'}
   if (!/^[+\d\s().\-/]+$/.test(cleaned)) return {ok: false, problem: 'letters'}
   const digits = cleaned.replaceAll(/\D/g, '')
@@ -26,7 +26,7 @@ export function tryNormalizePhone(
   if (!parsed || !parsed.isValid()) return {ok: false, problem: digits.length < 8 ? 'tooShort' : 'invalid'}
   const type = parsed.getType()
   // Numbers a WhatsApp account can sit on: mobiles and landlines (some comuni's citizens use a landline account).
-  const accepted = new Set(['FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'MOBILE', 'PERSONAL_NUMBER', 'VOIP', undefined])
+  const accepted = new Set(['FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'MOBILE', 'PERSONAL_NUMBER', undefined, 'VOIP'])
   if (!accepted.has(type)) return {ok: false, problem: 'invalid'}
   return {ok: true, phone: parsed.number}
 }
@@ -63,5 +63,6 @@ export function phoneSpellings(e164: string): string[] {
     out.add(parsed.formatNational())
     out.add(String(parsed.nationalNumber))
   }
+
   return [...out]
 }

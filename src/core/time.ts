@@ -7,16 +7,16 @@ export const TIME_ZONE = 'Europe/Rome'
 export function toRomeIso(instant: Date | number, zone = TIME_ZONE): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime()
   const dt = DateTime.fromMillis(Math.floor(ms / 1000) * 1000, {zone})
-  return dt.toISO({suppressMilliseconds: true, includeOffset: true}) as string
+  return dt.toISO({includeOffset: true, suppressMilliseconds: true}) as string
 }
 
 export interface WallClock {
-  year: number
-  month: number
   day: number
   hour: number
   minute: number
+  month: number
   second: number
+  year: number
 }
 
 /**
@@ -30,7 +30,7 @@ export function wallClockToIso(w: WallClock, zone = TIME_ZONE): null | string {
   if (dt.day !== w.day || dt.month !== w.month) return null
   const earlier = dt.getPossibleOffsets()[0]
   if (earlier) dt = earlier
-  return dt.toISO({suppressMilliseconds: true, includeOffset: true})
+  return dt.toISO({includeOffset: true, suppressMilliseconds: true})
 }
 
 /** Unix seconds (as webhooks carry them, often as strings) to ISO with the Rome offset. */

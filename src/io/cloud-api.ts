@@ -38,10 +38,10 @@ export interface SendResult {
   input: string
   /** Template pacing: accepted, held_for_quality_assessment, paused (template sends only). */
   messageStatus?: string
-  /** Store it with the wa_id: status webhooks carry it as statuses[].id. */
-  wamid: string
   /** May differ from the number sent; match webhooks on it. */
   waId: string
+  /** Store it with the wa_id: status webhooks carry it as statuses[].id. */
+  wamid: string
 }
 
 export interface CloudApiClient {
@@ -118,7 +118,7 @@ export class WhatsAppApiError extends Error {
 
   /** Plain data for --json output and journals. */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = {name: this.name, message: this.message}
+    const out: Record<string, unknown> = {message: this.message, name: this.name}
     for (const [key, value] of Object.entries(this)) if (value !== undefined) out[key] = value
     return out
   }
@@ -152,8 +152,8 @@ export function redactSecrets(text: string, ...secrets: Array<string | undefined
   }
 
   return out
-    .replaceAll(/(bearer\s+)[^\s"',;]+/gi, `$1${REDACTED}`)
-    .replaceAll(/(access_token=)[^&\s"',;]+/gi, `$1${REDACTED}`)
+  .replaceAll(/(bearer\s+)[^\s"',;]+/gi, `$1${REDACTED}`)
+  .replaceAll(/(access_token=)[^&\s"',;]+/gi, `$1${REDACTED}`)
 }
 
 // Failures before the connection exists: the request cannot have been sent.
@@ -172,13 +172,16 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost'])
 export function createCloudApiClient(options: CloudApiClientOptions): CloudApiClient {
   const {token} = options
   const url = messagesUrl(options)
+  // eslint-disable-next-line no-control-regex -- a token with control characters is a paste error
   if (token.trim() === '' || /[\s\u0000-\u001F\u007F]/.test(token)) {
     throw new CervenoError('CONFIG_INVALID', {key: 'WHATSAPP_TOKEN', problem: 'format'})
   }
 
   const loopback = LOOPBACK.has(new URL(url).hostname)
   const maxSockets = options.maxSockets ?? 64
-  const agentOptions = {keepAlive: true, maxFreeSockets: maxSockets, maxSockets, scheduling: 'lifo' as const}
+  const agentOptions = {
+    keepAlive: true, maxFreeSockets: maxSockets, maxSockets, scheduling: 'lifo' as const,
+  }
   const httpAgent = new http.Agent(agentOptions)
   const httpsAgent = new https.Agent(agentOptions)
   let instance: Promise<AxiosInstance> | undefined
@@ -273,7 +276,7 @@ function interpret(response: AxiosResponse<string>, token: string): SendResult {
     const message = at(json, 'messages', 0)
     const wamid = str(message?.id)
     if (wamid !== undefined) {
-      const result: SendResult = {input: str(contact?.input) ?? '', wamid, waId: str(contact?.wa_id) ?? ''}
+      const result: SendResult = {input: str(contact?.input) ?? '', waId: str(contact?.wa_id) ?? '', wamid}
       const messageStatus = str(message?.message_status)
       if (messageStatus !== undefined) result.messageStatus = messageStatus
       return result
@@ -295,7 +298,9 @@ function interpret(response: AxiosResponse<string>, token: string): SendResult {
   const retryAfterMs = parseRetryAfter(header('retry-after'), Date.now())
   throw new WhatsAppApiError({
     bodyMayHaveReachedServer: true,
-    classification: classifyApiError({code, details, httpStatus: status, subcode: num(error?.error_subcode)}),
+    classification: classifyApiError({
+      code, details, httpStatus: status, subcode: num(error?.error_subcode),
+    }),
     code,
     details,
     fbtraceId: safeText(str(error?.fbtrace_id) ?? header('x-fb-trace-id'), token),
@@ -315,13 +320,13 @@ function transportError(error: unknown, token: string): WhatsAppApiError {
   const aborted = transportCode === 'ERR_CANCELED' || e?.name === 'CanceledError'
   const timedOut = transportCode === 'ETIMEDOUT'
   // The body can only have been processed if it was completely handed to the socket.
-  const bodyMayHaveReachedServer =
-    request !== undefined && !BEFORE_CONNECT.has(transportCode ?? '') && request.writableFinished !== false
+  const bodyMayHaveReachedServer
+    = request !== undefined && !BEFORE_CONNECT.has(transportCode ?? '') && request.writableFinished !== false
   return new WhatsAppApiError({
     bodyMayHaveReachedServer,
     classification: classifyTransportError({bodyMayHaveReachedServer}),
     details: safeText(str(e?.message) ?? 'request failed', token),
-    kind: aborted ? 'aborted' : timedOut ? 'timeout' : 'network',
+    kind: aborted ? 'aborted' : (timedOut ? 'timeout' : 'network'),
     transportCode,
   })
 }

@@ -56,21 +56,25 @@ export function readTable<T>(schema: TableSchema<T>, bytes: Uint8Array, file: st
   }
 
   const [head, ...body] = records
-  const headers = head.map((h) => h.trim().toLowerCase())
-  const positions = schema.columns.map((c) => headers.indexOf(c.header))
+  const headers = head.map(h => h.trim().toLowerCase())
+  const positions = schema.columns.map(c => headers.indexOf(c.header))
   for (const [i, c] of schema.columns.entries()) {
     if (positions[i] === -1 && !c.optional) {
-      throw new CervenoError('FILE_ROW_INVALID', {column: c.header, file, line: 1, reason: 'missingColumn'})
+      throw new CervenoError('FILE_ROW_INVALID', {
+        column: c.header, file, line: 1, reason: 'missingColumn',
+      })
     }
   }
 
   const rows: T[] = []
-  const columns = schema.columns
+  const {columns} = schema
   let index = 0
   let column = ''
   // Line numbers are only needed on the error path: found by scanning the text then.
   const invalid = (reason: string): never => {
-    throw new CervenoError('FILE_ROW_INVALID', {column, file, line: lineOfRecord(text, index + 1), reason})
+    throw new CervenoError('FILE_ROW_INVALID', {
+      column, file, line: lineOfRecord(text, index + 1), reason,
+    })
   }
 
   for (; index < body.length; index++) {
@@ -95,7 +99,7 @@ export function lineOfRecord(text: string, k: number): number {
   let line = 1
   let record = 0
   let quoted = false
-  let i = text.codePointAt(0) === 0xfeff ? 1 : 0
+  let i = text.codePointAt(0) === 0xFE_FF ? 1 : 0
   for (; i < text.length && record < k; i++) {
     const ch = text[i]
     if (ch === '"') quoted = !quoted
@@ -109,6 +113,7 @@ export function lineOfRecord(text: string, k: number): number {
 }
 
 const NEEDS_QUOTES = /[";\r\n]/
+const cell = (v: string) => (NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
 
 /**
  * The data folder's own files are rewritten whole on every change, so this is the hot path of a
@@ -116,8 +121,7 @@ const NEEDS_QUOTES = /[";\r\n]/
  * (BENCHMARKS.md). Exports, which are written once, use csv-stringify.
  */
 export function writeTable<T>(schema: TableSchema<T>, rows: readonly T[]): string {
-  const cell = (v: string) => (NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
-  const parts: string[] = ['\uFEFF' + schema.columns.map((c) => cell(c.header)).join(';')]
-  for (const row of rows) parts.push(schema.columns.map((c) => cell(c.write(row))).join(';'))
+  const parts: string[] = ['\uFEFF' + schema.columns.map(c => cell(c.header)).join(';')]
+  for (const row of rows) parts.push(schema.columns.map(c => cell(c.write(row))).join(';'))
   return parts.join('\r\n') + '\r\n'
 }

@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto'
 import {constants as fsc} from 'node:fs'
-import {access, appendFile, chmod, copyFile, mkdir, open, readdir, readFile, rm, stat} from 'node:fs/promises'
+import {
+  access, chmod, copyFile, mkdir, open, readdir, readFile, rm, stat,
+} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
@@ -8,8 +10,8 @@ import writeFileAtomic from 'write-file-atomic'
 import {type AuditEntry} from '../core/audit.js'
 import {type Config, defaultConfig, loadConfig} from '../core/config.js'
 import {CervenoError} from '../core/errors.js'
-import {type RequestRecord} from '../core/requests/types.js'
 import {type Subscriber} from '../core/registry/types.js'
+import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
 import {readTable, type TableSchema, writeTable} from './csv-table.js'
 import {withLock} from './lock.js'
@@ -46,7 +48,7 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-function sha256(bytes: Uint8Array | string): string {
+function sha256(bytes: string | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
@@ -70,7 +72,7 @@ export async function appendLines(file: string, lines: string[]): Promise<void> 
   if (lines.length === 0) return
   const fd = await open(file, 'a', FILE_MODE)
   try {
-    await fd.appendFile(lines.map((l) => l + '\n').join(''))
+    await fd.appendFile(lines.map(l => l + '\n').join(''))
     await fd.sync()
   } finally {
     await fd.close()
@@ -92,8 +94,8 @@ export async function repairJsonLines(file: string): Promise<boolean> {
     return false
   }
 
-  if (bytes.length === 0 || bytes.at(-1) === 0x0a) return false
-  const keep = bytes.lastIndexOf(0x0a) + 1
+  if (bytes.length === 0 || bytes.at(-1) === 0x0A) return false
+  const keep = bytes.lastIndexOf(0x0A) + 1
   const fd = await open(file, 'r+')
   try {
     await fd.truncate(keep)
@@ -142,11 +144,13 @@ export class Transaction {
   }
 
   audit(entry: Omit<AuditEntry, 'operator' | 'ts'>): void {
-    this.audits.push({action: entry.action, after: entry.after, before: entry.before, operator: this.ctx.operator, subject: entry.subject, ts: this.nowIso})
+    this.audits.push({
+      action: entry.action, after: entry.after, before: entry.before, operator: this.ctx.operator, subject: entry.subject, ts: this.nowIso,
+    })
   }
 
   async commit(): Promise<void> {
-    const dir = this.folder.dir
+    const {dir} = this.folder
     const data = new Map<string, string>()
     for (const file of this.dirty) {
       const schema = file === FILES.subscribers ? SUBSCRIBERS : REQUESTS
@@ -159,19 +163,21 @@ export class Transaction {
     }
 
     for (const [file, content] of data) {
-      await this.folder.backup(file, this.ctx.now) // eslint-disable-line no-await-in-loop
-      await writeFileSafely(path.join(dir, file), content) // eslint-disable-line no-await-in-loop
+      await this.folder.backup(file, this.ctx.now)
+      await writeFileSafely(path.join(dir, file), content)
       this.state.files[file] = sha256(content)
     }
 
     delete this.state.pending
 
     for (const edit of this.handEdits) {
-      this.audits.unshift({action: 'file.hand-edited', after: {encoding: edit.encoding}, operator: this.ctx.operator, subject: edit.file, ts: this.nowIso})
+      this.audits.unshift({
+        action: 'file.hand-edited', after: {encoding: edit.encoding}, operator: this.ctx.operator, subject: edit.file, ts: this.nowIso,
+      })
     }
 
     if (this.dirty.size > 0) await fsyncDir(dir)
-    await appendLines(path.join(dir, FILES.audit), this.audits.map((a) => JSON.stringify(a)))
+    await appendLines(path.join(dir, FILES.audit), this.audits.map(a => JSON.stringify(a)))
     if (this.dirty.size > 0 || this.handEdits.length > 0) await this.writeState()
   }
 
@@ -193,10 +199,6 @@ export class Transaction {
     return this.load(FILES.subscribers, SUBSCRIBERS)
   }
 
-  private async writeState(): Promise<void> {
-    await writeFileSafely(path.join(this.folder.dir, FILES.state), JSON.stringify(this.state, null, 2) + '\n')
-  }
-
   private async load<T>(file: string, schema: TableSchema<T>): Promise<T[]> {
     const cached = this.cache.get(file)
     if (cached) return cached as T[]
@@ -209,6 +211,10 @@ export class Transaction {
     if (known !== hash) this.state.files[file] = hash
     this.cache.set(file, rows)
     return rows
+  }
+
+  private async writeState(): Promise<void> {
+    await writeFileSafely(path.join(this.folder.dir, FILES.state), JSON.stringify(this.state, null, 2) + '\n')
   }
 }
 
@@ -230,9 +236,9 @@ export class DataFolder {
     const base = path.basename(file, ext)
     await copyFile(source, path.join(folder, `${base}.${stamp}${ext}`))
     if (POSIX) await chmod(path.join(folder, `${base}.${stamp}${ext}`), FILE_MODE)
-    const mine = (await readdir(folder)).filter((f) => f.startsWith(`${base}.`) && f.endsWith(ext)).sort()
+    const mine = (await readdir(folder)).filter(f => f.startsWith(`${base}.`) && f.endsWith(ext)).sort()
     for (const old of mine.slice(0, Math.max(0, mine.length - BACKUPS_KEPT))) {
-      await rm(path.join(folder, old), {force: true}) // eslint-disable-line no-await-in-loop
+      await rm(path.join(folder, old), {force: true})
     }
   }
 
@@ -270,15 +276,17 @@ export class DataFolder {
       await put(FILES.requests, writeTable(REQUESTS, []))
       await put(FILES.audit, '')
       for (const sub of [FILES.backup, FILES.broadcasts, FILES.exports]) {
-        await mkdir(path.join(this.dir, sub), {mode: DIR_MODE, recursive: true}) // eslint-disable-line no-await-in-loop
+        await mkdir(path.join(this.dir, sub), {mode: DIR_MODE, recursive: true})
       }
 
       if (created.length > 0) {
         const state: State = {files: {}}
-        for (const f of [FILES.subscribers, FILES.requests]) state.files[f] = sha256(await readFile(path.join(this.dir, f))) // eslint-disable-line no-await-in-loop
+        for (const f of [FILES.subscribers, FILES.requests]) state.files[f] = sha256(await readFile(path.join(this.dir, f)))
         await writeFileSafely(path.join(this.dir, FILES.state), JSON.stringify(state, null, 2) + '\n')
         await appendLines(path.join(this.dir, FILES.audit), [
-          JSON.stringify({action: 'folder.init', after: {files: created}, operator, subject: this.dir, ts: toRomeIso(now)}),
+          JSON.stringify({
+            action: 'folder.init', after: {files: created}, operator, subject: this.dir, ts: toRomeIso(now),
+          }),
         ])
       }
 
@@ -329,7 +337,7 @@ export class DataFolder {
   /** Leftovers of a killed process: temp files and a torn audit line. Runs under the lock. */
   private async sweep(): Promise<void> {
     for (const name of await readdir(this.dir)) {
-      if (TEMP_FILE.test(name)) await rm(path.join(this.dir, name), {force: true}) // eslint-disable-line no-await-in-loop
+      if (TEMP_FILE.test(name)) await rm(path.join(this.dir, name), {force: true})
     }
 
     await repairJsonLines(path.join(this.dir, FILES.audit))

@@ -1,5 +1,7 @@
+import {
+  readFile, rename, rm, stat, utimes, writeFile,
+} from 'node:fs/promises'
 import {hostname} from 'node:os'
-import {readFile, rename, rm, stat, utimes, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import lockfile from 'proper-lockfile'
 
@@ -66,7 +68,6 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = LO
   let compromised: Error | undefined
   for (let attempt = 0; ; attempt++) {
     try {
-      // eslint-disable-next-line no-await-in-loop
       release = await lockfile.lock(dir, {
         lockfilePath: lockPath,
         onCompromised(error) {
@@ -78,15 +79,14 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = LO
       break
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error
-      // eslint-disable-next-line no-await-in-loop
+
       if (await breakDeadLock(lockPath)) continue
       if (Date.now() >= deadline) {
-        const owner = await readOwner(lockPath) // eslint-disable-line no-await-in-loop
+        const owner = await readOwner(lockPath)
         throw new CervenoError('LOCK_HELD', {dir, pid: owner?.pid})
       }
 
-      // eslint-disable-next-line no-await-in-loop
-      await new Promise((resolve) => {
+      await new Promise(resolve => {
         setTimeout(resolve, Math.min(50 + attempt * 25, 250))
       })
     }

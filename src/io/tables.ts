@@ -1,6 +1,6 @@
-import {tryNormalizePhone, isE164} from '../core/phone.js'
-import {type RequestRecord, type RequestStatus} from '../core/requests/types.js'
+import {isE164, tryNormalizePhone} from '../core/phone.js'
 import {type Subscriber} from '../core/registry/types.js'
+import {type RequestRecord, type RequestStatus} from '../core/requests/types.js'
 import {parseIso} from '../core/time.js'
 import {type Column, type TableSchema} from './csv-table.js'
 
@@ -53,7 +53,7 @@ function text<T>(header: string, key: keyof T & string, opts: {optional?: boolea
       if (opts.required && value.trim() === '') invalid('empty')
       if (value !== '') (row as Row)[key] = value
     },
-    write: (row) => String((row as Record<string, unknown>)[key] ?? ''),
+    write: row => String((row as Record<string, unknown>)[key] ?? ''),
   }
 }
 
@@ -66,9 +66,9 @@ function date<T>(header: string, key: keyof T & string, required = false): Colum
         return
       }
 
-      ;(row as Row)[key] = dateValue(value, invalid)
+      (row as Row)[key] = dateValue(value, invalid)
     },
-    write: (row) => String((row as Record<string, unknown>)[key] ?? ''),
+    write: row => String((row as Record<string, unknown>)[key] ?? ''),
   }
 }
 
@@ -77,10 +77,10 @@ function choice<T, V extends string>(header: string, key: keyof T & string, out:
     header,
     read(value, row, invalid) {
       const v = inn.get(value.trim().toLowerCase())
-      if (v === undefined) invalid('value')
-      ;(row as Row)[key] = v
+      if (v === undefined) invalid('value');
+      (row as Row)[key] = v
     },
-    write: (row) => out[(row as Record<string, unknown>)[key] as V],
+    write: row => out[(row as Record<string, unknown>)[key] as V],
   }
 }
 
@@ -91,7 +91,7 @@ export const SUBSCRIBERS: TableSchema<Subscriber> = {
       read(v, row, invalid) {
         row.phone = phoneValue(v, invalid)
       },
-      write: (r) => r.phone,
+      write: r => r.phone,
     },
     text('nome', 'name', {required: true}),
     choice('stato', 'status', SUBSCRIBER_STATUS, SUBSCRIBER_STATUS_IN),
@@ -119,21 +119,21 @@ export const REQUESTS: TableSchema<RequestRecord> = {
         if (!/^[0-9a-f]{8,}$/.test(v.trim())) invalid('id')
         row.id = v.trim()
       },
-      write: (r) => r.id,
+      write: r => r.id,
     },
     {
       header: 'telefono',
       read(v, row, invalid) {
         row.phone = v.trim() === '' ? null : phoneValue(v, invalid)
       },
-      write: (r) => r.phone ?? '',
+      write: r => r.phone ?? '',
     },
     {
       header: 'nome',
       read(v, row) {
         row.name = v === '' ? null : v
       },
-      write: (r) => r.name ?? '',
+      write: r => r.name ?? '',
     },
     {
       header: 'azione',
@@ -142,7 +142,7 @@ export const REQUESTS: TableSchema<RequestRecord> = {
         if (a !== 'ON' && a !== 'OFF') invalid('value')
         row.action = a as 'OFF' | 'ON'
       },
-      write: (r) => r.action,
+      write: r => r.action,
     },
     date('ricevuta_il', 'receivedAt', true),
     text('fonte', 'source', {required: true}),
@@ -159,7 +159,7 @@ export const REQUESTS: TableSchema<RequestRecord> = {
       read(v, row) {
         if (v !== '') row.phoneSource = v as RequestRecord['phoneSource']
       },
-      write: (r) => r.phoneSource ?? '',
+      write: r => r.phoneSource ?? '',
     },
     date('importata_il', 'importedAt', true),
   ],

@@ -11,7 +11,7 @@ export const color = {
 
 /** A left-aligned text table sized to its content (display width of accented letters is 1). */
 export function table(header: string[], rows: string[][]): string {
-  const width = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)))
+  const width = header.map((h, i) => Math.max([...h].length, ...rows.map(r => [...(r[i] ?? '')].length)))
   const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(width[i] - [...c].length)).join('  ').trimEnd()
-  return [chalk.bold(line(header)), ...rows.map((r) => line(r))].join('\n')
+  return [chalk.bold(line(header)), ...rows.map(r => line(r))].join('\n')
 }

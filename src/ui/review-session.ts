@@ -1,26 +1,28 @@
 import {confirm, input, select} from '@inquirer/prompts'
 
 import {approveAll, decideOne} from '../app/review.js'
-import {buildReviewState, type DecisionEffect, otherRequestsOf, subscriberFor} from '../core/requests/decide.js'
-import {pendingQueue} from '../core/requests/merge.js'
-import {type RequestRecord} from '../core/requests/types.js'
+import {formatPhone, tryNormalizePhone} from '../core/phone.js'
 import {normalizeName} from '../core/registry/registry.js'
 import {type Subscriber} from '../core/registry/types.js'
-import {formatPhone, tryNormalizePhone} from '../core/phone.js'
+import {
+  buildReviewState, type DecisionEffect, otherRequestsOf, subscriberFor,
+} from '../core/requests/decide.js'
+import {pendingQueue} from '../core/requests/merge.js'
+import {type RequestRecord} from '../core/requests/types.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
-import {errors, requests as tr, review as t} from '../messages/it.js'
+import {errors, review as t, requests as tr} from '../messages/it.js'
 import {color} from './render.js'
 
 type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject'
 
 function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string): string {
   const L = t.labels
-  const state = !current
-    ? t.state.none
-    : current.status === 'active'
+  const state = current
+    ? (current.status === 'active'
       ? t.state.active(formatItalianDate(current.subscribedAt), current.name)
-      : t.state.ceased(formatItalianDate(current.ceasedAt ?? current.updatedAt))
+      : t.state.ceased(formatItalianDate(current.ceasedAt ?? current.updatedAt)))
+    : t.state.none
   const lines = [
     '',
     color.strong(pos),
@@ -33,7 +35,7 @@ function describe(r: RequestRecord, current: Subscriber | undefined, others: Req
     `  ${L.state}: ${state}`,
   ]
   if (others.length > 0) {
-    lines.push(`  ${L.others}: ${others.map((o) => `${o.id} ${o.action} ${formatItalian(o.receivedAt)}`).join('; ')}`)
+    lines.push(`  ${L.others}: ${others.map(o => `${o.id} ${o.action} ${formatItalian(o.receivedAt)}`).join('; ')}`)
   }
 
   return lines.join('\n')
@@ -41,11 +43,11 @@ function describe(r: RequestRecord, current: Subscriber | undefined, others: Req
 
 async function askReason(): Promise<string> {
   const picked = await select({
-    choices: [...t.reasons.map((r) => ({name: r, value: r})), {name: t.otherReason, value: ''}],
+    choices: [...t.reasons.map(r => ({name: r, value: r})), {name: t.otherReason, value: ''}],
     message: t.reasonPrompt,
   })
   if (picked !== '') return picked
-  return input({message: t.reasonTyped, validate: (v) => (v.trim() === '' ? t.nameEmpty : true)})
+  return input({message: t.reasonTyped, validate: v => (v.trim() === '' ? t.nameEmpty : true)})
 }
 
 async function askPhone(defaultCountry: string): Promise<string> {
@@ -60,7 +62,7 @@ async function askPhone(defaultCountry: string): Promise<string> {
 }
 
 async function askName(): Promise<string> {
-  const typed = await input({message: t.namePrompt, validate: (v) => (v.trim() === '' ? t.nameEmpty : true)})
+  const typed = await input({message: t.namePrompt, validate: v => (v.trim() === '' ? t.nameEmpty : true)})
   return normalizeName(typed)
 }
 
@@ -81,7 +83,7 @@ export async function runInteractiveReview(
   let position = 0
   for (;;) {
     const state = buildReviewState(await folder.readRequests(), await folder.readSubscribers())
-    const queue = pendingQueue(state.requests).filter((r) => !deferred.has(r.id))
+    const queue = pendingQueue(state.requests).filter(r => !deferred.has(r.id))
     if (queue.length === 0) break
     let r = queue[0]
     position++
@@ -103,54 +105,56 @@ export async function runInteractiveReview(
     if (queue.length > 1) choices.push({name: t.choice.approveAll(queue.length), value: 'approveAll'})
     choices.push({name: t.choice.quit, value: 'quit'})
 
-    const choice = await select<Choice>({choices, default: choices[0].value, message: t.choice.prompt, pageSize: choices.length})
+    const choice = await select<Choice>({
+      choices, default: choices[0].value, message: t.choice.prompt, pageSize: choices.length,
+    })
     switch (choice) {
-      case 'approve':
-      case 'discard': {
-        const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: choice}, id: r.id})
-        effects.push(done.effect!)
-        log(color.good(t.decided[choice]))
-        break
+    case 'approve':
+    case 'discard': {
+      const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: choice}, id: r.id})
+      effects.push(done.effect!)
+      log(color.good(t.decided[choice]))
+      break
+    }
+
+    case 'approveAll': {
+      if (await confirm({default: false, message: t.confirmAll(queue.length)})) {
+        const batch = await approveAll(folder, ctx)
+        effects.push(...batch.effects)
+        if (batch.skipped.length > 0) log(t.skippedAll(batch.skipped.length))
+        for (const s of batch.skipped) deferred.add(s.request.id)
       }
 
-      case 'approveAll': {
-        if (await confirm({default: false, message: t.confirmAll(queue.length)})) {
-          const batch = await approveAll(folder, ctx)
-          effects.push(...batch.effects)
-          if (batch.skipped.length > 0) log(t.skippedAll(batch.skipped.length))
-          for (const s of batch.skipped) deferred.add(s.request.id)
-        }
+      break
+    }
 
-        break
-      }
+    case 'correct': {
+      const what
+        = r.phone === null ? 'phone' : (r.name === null ? 'name' : await select({choices: [{name: t.correctName, value: 'name'}, {name: t.correctPhone, value: 'phone'}], message: t.correctWhat}))
+      const fix = what === 'phone' ? {phone: await askPhone(config.defaultCountry)} : {name: await askName()}
+      r = (await decideOne(folder, ctx, {correction: fix, id: r.id})).request
+      log(color.good(t.decided.corrected))
+      position--
+      break
+    }
 
-      case 'correct': {
-        const what =
-          r.phone === null ? 'phone' : r.name === null ? 'name' : await select({choices: [{name: t.correctName, value: 'name'}, {name: t.correctPhone, value: 'phone'}], message: t.correctWhat})
-        const fix = what === 'phone' ? {phone: await askPhone(config.defaultCountry)} : {name: await askName()}
-        r = (await decideOne(folder, ctx, {correction: fix, id: r.id})).request
-        log(color.good(t.decided.corrected))
-        position--
-        break
-      }
+    case 'defer': {
+      deferred.add(r.id)
+      log(t.decided.defer)
+      break
+    }
 
-      case 'defer': {
-        deferred.add(r.id)
-        log(t.decided.defer)
-        break
-      }
+    case 'quit': {
+      return {deferred: deferred.size, effects}
+    }
 
-      case 'quit': {
-        return {deferred: deferred.size, effects}
-      }
-
-      case 'reject': {
-        const reason = await askReason()
-        const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: 'reject', reason}, id: r.id})
-        effects.push(done.effect!)
-        log(color.good(t.decided.reject))
-        break
-      }
+    case 'reject': {
+      const reason = await askReason()
+      const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: 'reject', reason}, id: r.id})
+      effects.push(done.effect!)
+      log(color.good(t.decided.reject))
+      break
+    }
     }
   }
 

@@ -6,17 +6,19 @@ import {type Subscriber} from '../../src/core/registry/types.js'
 import {readTable, writeTable} from '../../src/io/csv-table.js'
 import {withLock} from '../../src/io/lock.js'
 import {SUBSCRIBERS} from '../../src/io/tables.js'
-import {freshDataDir, runCli, runJson, spawnCli} from '../helpers/cli.js'
+import {
+  freshDataDir, runCli, runJson, spawnCli,
+} from '../helpers/cli.js'
 
 function readRegistry(dataDir: string): Subscriber[] {
   return readTable(SUBSCRIBERS, readFileSync(path.join(dataDir, 'iscritti.csv')), 'iscritti.csv').rows
 }
 
 function auditLines(dataDir: string): string[] {
-  return readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').split('\n').filter((l) => l !== '')
+  return readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').split('\n').filter(l => l !== '')
 }
 
-const leftovers = (dataDir: string) => readdirSync(dataDir).filter((f) => /\.\d+$/.test(f))
+const leftovers = (dataDir: string) => readdirSync(dataDir).filter(f => /\.\d+$/.test(f))
 
 function seedRegistry(dataDir: string, n: number): void {
   const rows: Subscriber[] = []
@@ -39,9 +41,11 @@ function seedRegistry(dataDir: string, n: number): void {
 describe('data folder safety (CLI)', () => {
   let dataDir: string
   let cleanup: () => void
+
   beforeEach(async () => {
-    ;({cleanup, dataDir} = await freshDataDir())
+    ({cleanup, dataDir} = await freshDataDir())
   })
+
   afterEach(() => cleanup())
 
   it('20 concurrent `subscribers add` → 20 rows and 20 audit lines', async () => {
@@ -50,8 +54,8 @@ describe('data folder safety (CLI)', () => {
     for (const r of results) assert.equal(r.code, 0, r.stderr)
     const rows = readRegistry(dataDir)
     assert.equal(rows.length, 20)
-    assert.deepEqual(new Set(rows.map((r) => r.phone)).size, 20)
-    const adds = auditLines(dataDir).map((l) => JSON.parse(l)).filter((a) => a.action === 'subscriber.add')
+    assert.deepEqual(new Set(rows.map(r => r.phone)).size, 20)
+    const adds = auditLines(dataDir).map(l => JSON.parse(l)).filter(a => a.action === 'subscriber.add')
     assert.equal(adds.length, 20)
   })
 
@@ -80,8 +84,8 @@ describe('data folder safety (CLI)', () => {
       const phone = `+39347${String(i + 1).padStart(7, '0')}`
       const child = spawnCli(['subscribers', 'add', phone, `Ucciso ${i}`], dataDir)
       const delay = Math.floor(full * (0.4 + Math.random() * 0.8))
-      // eslint-disable-next-line no-await-in-loop
-      const outcome = await new Promise<string>((resolve) => {
+
+      const outcome = await new Promise<string>(resolve => {
         const timer = setTimeout(() => child.kill('SIGKILL'), delay)
         child.on('close', (code, signal) => {
           clearTimeout(timer)
@@ -98,7 +102,7 @@ describe('data folder safety (CLI)', () => {
       for (const line of auditLines(dataDir).slice(0, -1)) JSON.parse(line)
       if (i % 10 === 9) {
         // The next command clears what a killed one left: temp files, a torn audit line, a stale lock.
-        // eslint-disable-next-line no-await-in-loop
+
         const next = await runCli(['subscribers', 'add', `+39348${String(i).padStart(7, '0')}`, 'Dopo'], dataDir)
         assert.equal(next.code, 0, next.stderr)
         assert.deepEqual(leftovers(dataDir), [])

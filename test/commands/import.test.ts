@@ -2,11 +2,21 @@ import {strict as assert} from 'node:assert'
 import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {FIXTURES, freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {
+  FIXTURES, freshDataDir, runCli, runJson,
+} from '../helpers/cli.js'
 
 interface ImportJson {
   duplicates: number
-  files: {dateOrder?: {order: string; reason: string}; error?: {code: string; line?: number; message: string}; format: string; ignored: number; messages: number; path: string; requests: number}[]
+  files: {
+    dateOrder?: {order: string; reason: string}
+    error?: {code: string; line?: number; message: string}
+    format: string
+    ignored: number
+    messages: number
+    path: string
+    requests: number
+  }[]
   newRequests: number
   unresolvedPhones: number
   warnings: string[]
@@ -28,16 +38,18 @@ describe('import (CLI)', () => {
   let dataDir: string
   let root: string
   let cleanup: () => void
+
   beforeEach(async () => {
-    ;({cleanup, dataDir, root} = await freshDataDir())
+    ({cleanup, dataDir, root} = await freshDataDir())
   })
+
   afterEach(() => cleanup())
 
   it('imports a folder of chat exports (txt, zip) and a webhook dump, with the --json shape of DESIGN §2', async () => {
     const r = await runJson<ImportJson>(['import', DEMO], dataDir)
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(
-      r.json.files.map((f) => [path.basename(f.path), f.format, f.requests, f.error]),
+      r.json.files.map(f => [path.basename(f.path), f.format, f.requests, f.error]),
       [
         ['Chat WhatsApp con +39 333 123 4567.txt', 'chat-txt', 1, undefined],
         ['Chat WhatsApp con Maria Bianchi.txt', 'chat-txt', 1, undefined],
@@ -53,7 +65,7 @@ describe('import (CLI)', () => {
 
     const pending = (await runJson<Req[]>(['requests'], dataDir)).json
     assert.deepEqual(
-      pending.map((q) => [q.action, q.phone, q.name]),
+      pending.map(q => [q.action, q.phone, q.name]),
       [
         ['ON', '+393331234567', 'Paolo Rossi'],
         ['ON', null, 'Maria Bianchi'],
@@ -68,7 +80,7 @@ describe('import (CLI)', () => {
     for (const q of pending) assert.match(q.id, /^[0-9a-f]{8,}$/)
     // The edited OFF (later) superseded the plain OFF of the same phone.
     const superseded = (await runJson<Req[]>(['requests', '--status', 'superseded'], dataDir)).json
-    assert.deepEqual(superseded.map((q) => [q.action, q.phone]), [['OFF', '+393477654321']])
+    assert.deepEqual(superseded.map(q => [q.action, q.phone]), [['OFF', '+393477654321']])
     // The raw message is kept as the proof of the request.
     assert.match(readFileSync(path.join(dataDir, 'richieste.csv'), 'utf8'), /Servizio Info OFF Giorgio Salvetti/)
   })
@@ -91,7 +103,7 @@ describe('import (CLI)', () => {
     assert.equal(later.json.newRequests, 1)
     assert.equal(later.json.duplicates, 1)
     const all = (await runJson<Req[]>(['requests', '--status', 'all'], dataDir)).json
-    assert.deepEqual(all.map((q) => [q.action, q.status]), [['ON', 'superseded'], ['OFF', 'pending']])
+    assert.deepEqual(all.map(q => [q.action, q.status]), [['ON', 'superseded'], ['OFF', 'pending']])
   })
 
   it('a bad file is reported with its reason and line, the others are imported, exit 7', async () => {
@@ -101,12 +113,12 @@ describe('import (CLI)', () => {
     const latin1 = path.join(root, 'Chat WhatsApp con Anna.txt')
     writeFileSync(latin1, Buffer.from('14/11/26, 09:12 - Anna: Servizio Info ON Anna Bonò\n', 'latin1'))
     const binary = path.join(root, 'foto.txt')
-    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]))
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 1, 2, 3]))
     const notChat = path.join(root, 'appunti.txt')
     writeFileSync(notChat, 'Lista della spesa\nlatte\npane\n')
     const r = await runJson<ImportJson>(['import', broken, latin1, binary, notChat, path.join(DEMO, 'Chat WhatsApp con +39 333 123 4567.txt')], dataDir)
     assert.equal(r.code, 7)
-    const byName = new Map(r.json.files.map((f) => [path.basename(f.path), f]))
+    const byName = new Map(r.json.files.map(f => [path.basename(f.path), f]))
     assert.equal(byName.get('webhook-rotto.ndjson')!.error!.code, 'webhook:NDJSON_LINE')
     assert.equal(byName.get('webhook-rotto.ndjson')!.error!.line, 2)
     assert.match(byName.get('webhook-rotto.ndjson')!.error!.message, /riga 2/)
@@ -122,18 +134,18 @@ describe('import (CLI)', () => {
   })
 
   it('--dry-run writes nothing; --show-ignored lists near misses; --phone gives the number of a 1:1 chat', async () => {
-    const before = ['richieste.csv', 'registro.jsonl'].map((f) => readFileSync(path.join(dataDir, f)))
+    const before = ['richieste.csv', 'registro.jsonl'].map(f => readFileSync(path.join(dataDir, f)))
     const dry = await runCli(['import', DEMO, '--dry-run', '--show-ignored'], dataDir)
     assert.equal(dry.code, 0, dry.stderr)
     assert.match(dry.stdout, /Richieste nuove: 6/)
     assert.match(dry.stdout, /Servizio Info online\? non funziona il sito/)
     assert.match(dry.stdout, /nessun file è stato modificato/)
-    assert.deepEqual(['richieste.csv', 'registro.jsonl'].map((f) => readFileSync(path.join(dataDir, f))), before)
+    assert.deepEqual(['richieste.csv', 'registro.jsonl'].map(f => readFileSync(path.join(dataDir, f))), before)
 
     const r = await runJson<ImportJson>(['import', path.join(DEMO, 'Chat WhatsApp con Maria Bianchi.txt'), '--phone', '340 765 1122'], dataDir)
     assert.equal(r.json.unresolvedPhones, 0)
     const q = (await runJson<Req[]>(['requests'], dataDir)).json
-    assert.deepEqual(q.map((x) => [x.phone, x.name]), [['+393407651122', 'Maria Bianchi']])
+    assert.deepEqual(q.map(x => [x.phone, x.name]), [['+393407651122', 'Maria Bianchi']])
   })
 
   it('the comune\'s own messages are never requests, also when they quote the keyword first', async () => {

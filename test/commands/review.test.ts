@@ -28,22 +28,30 @@ async function queue(dataDir: string, status = 'pending'): Promise<Req[]> {
   return (await runJson<Req[]>(['requests', '--status', status], dataDir)).json
 }
 
-const bytes = (dataDir: string) => ['iscritti.csv', 'richieste.csv', 'registro.jsonl'].map((f) => readFileSync(path.join(dataDir, f)))
+const bytes = (dataDir: string) => ['iscritti.csv', 'richieste.csv', 'registro.jsonl'].map(f => readFileSync(path.join(dataDir, f)))
 
 describe('review (CLI)', () => {
   let dataDir: string
   let root: string
   let cleanup: () => void
+
   beforeEach(async () => {
-    ;({cleanup, dataDir, root} = await freshDataDir())
+    ({cleanup, dataDir, root} = await freshDataDir())
   })
+
   afterEach(() => cleanup())
 
   it('batch flags approve, reject with a reason and discard; --json returns the decisions', async () => {
     await importMessages(dataDir, root, [
-      {body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0},
-      {body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60},
-      {body: 'servizio info on Carla', from: '393331234569', id: 'wamid.C', ts: T0 + 120},
+      {
+        body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0,
+      },
+      {
+        body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60,
+      },
+      {
+        body: 'servizio info on Carla', from: '393331234569', id: 'wamid.C', ts: T0 + 120,
+      },
     ])
     const [a, b, c] = await queue(dataDir)
     const r = await runJson<{approved: number; decisions: Req[]; discarded: number; pending: number; rejected: number}>(
@@ -52,21 +60,25 @@ describe('review (CLI)', () => {
     )
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual([r.json.approved, r.json.rejected, r.json.discarded, r.json.pending], [1, 1, 1, 0])
-    const byId = new Map(r.json.decisions.map((d) => [d.id, d]))
+    const byId = new Map(r.json.decisions.map(d => [d.id, d]))
     assert.equal(byId.get(a.id)!.status, 'approved')
     assert.equal(byId.get(b.id)!.reason, 'non residente')
     assert.equal(byId.get(c.id)!.status, 'discarded')
     const subs = (await runJson<{name: string; phone: string; requestId: string; status: string}[]>(['subscribers'], dataDir)).json
-    assert.deepEqual(subs.map((s) => [s.phone, s.name, s.status, s.requestId]), [['+393331234567', 'Paolo Rossi', 'active', a.id]])
-    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    const decisions = audit.filter((x) => x.action.startsWith('request.') && x.action !== 'request.import')
-    assert.deepEqual(decisions.map((x) => [x.action, x.operator]), [['request.approve', 'Anagrafe'], ['request.reject', 'Anagrafe'], ['request.discard', 'Anagrafe']])
+    assert.deepEqual(subs.map(s => [s.phone, s.name, s.status, s.requestId]), [['+393331234567', 'Paolo Rossi', 'active', a.id]])
+    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    const decisions = audit.filter(x => x.action.startsWith('request.') && x.action !== 'request.import')
+    assert.deepEqual(decisions.map(x => [x.action, x.operator]), [['request.approve', 'Anagrafe'], ['request.reject', 'Anagrafe'], ['request.discard', 'Anagrafe']])
   })
 
   it('a batch is all or nothing: an unknown or already decided id → exit 4 naming it, nothing applied', async () => {
     await importMessages(dataDir, root, [
-      {body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0},
-      {body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60},
+      {
+        body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0,
+      },
+      {
+        body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60,
+      },
     ])
     const [a, b] = await queue(dataDir)
     const before = bytes(dataDir)
@@ -86,27 +98,35 @@ describe('review (CLI)', () => {
   })
 
   it('a newer request supersedes older pending ones; OFF approved ceases; ON from a ceased citizen reactivates', async () => {
-    await importMessages(dataDir, root, [{body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0}], 'a.json')
-    await importMessages(dataDir, root, [{body: 'Servizio Info ON Paolo G. Rossi', from: '393331234567', id: 'wamid.B', ts: T0 + 3600}], 'b.json')
+    await importMessages(dataDir, root, [{
+      body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0,
+    }], 'a.json')
+    await importMessages(dataDir, root, [{
+      body: 'Servizio Info ON Paolo G. Rossi', from: '393331234567', id: 'wamid.B', ts: T0 + 3600,
+    }], 'b.json')
     const pending = await queue(dataDir)
-    assert.deepEqual(pending.map((p) => p.name), ['Paolo G. Rossi'])
+    assert.deepEqual(pending.map(p => p.name), ['Paolo G. Rossi'])
     const superseded = await queue(dataDir, 'superseded')
-    assert.deepEqual(superseded.map((p) => [p.name, p.reason]), [['Paolo Rossi', pending[0].id]])
+    assert.deepEqual(superseded.map(p => [p.name, p.reason]), [['Paolo Rossi', pending[0].id]])
     assert.equal((await runCli(['review', '--approve', pending[0].id], dataDir)).code, 0)
 
-    await importMessages(dataDir, root, [{body: 'Servizio Info OFF', from: '393331234567', id: 'wamid.C', ts: T0 + 7200}], 'c.json')
+    await importMessages(dataDir, root, [{
+      body: 'Servizio Info OFF', from: '393331234567', id: 'wamid.C', ts: T0 + 7200,
+    }], 'c.json')
     const off = await queue(dataDir)
     assert.equal((await runCli(['review', '--approve', off[0].id], dataDir)).code, 0)
-    let subs = (await runJson<{ceasedAt?: string; status: string}[]>(['subscribers', '--status', 'all'], dataDir)).json
+    let subs = (await runJson<{ceasedAt?: string; name: string; status: string}[]>(['subscribers', '--status', 'all'], dataDir)).json
     assert.equal(subs[0].status, 'ceased')
     assert.ok(subs[0].ceasedAt)
 
-    await importMessages(dataDir, root, [{body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.D', ts: T0 + 9000}], 'd.json')
+    await importMessages(dataDir, root, [{
+      body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.D', ts: T0 + 9000,
+    }], 'd.json')
     const again = await queue(dataDir)
     const approveAll = await runJson<{approved: number}>(['review', '--approve-all'], dataDir)
     assert.equal(approveAll.json.approved, 1)
     subs = (await runJson<{ceasedAt?: string; name: string; status: string}[]>(['subscribers', '--status', 'all'], dataDir)).json
-    assert.deepEqual(subs.map((s) => [s.status, s.name, s.ceasedAt]), [['active', 'Paolo Rossi', undefined]])
+    assert.deepEqual(subs.map(s => [s.status, s.name, s.ceasedAt]), [['active', 'Paolo Rossi', undefined]])
     const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8')
     assert.match(audit, /"action":"subscriber.reactivate"/)
     assert.match(audit, new RegExp(`"subject":"${again[0].id}"`))
@@ -114,14 +134,18 @@ describe('review (CLI)', () => {
 
   it('--approve-all leaves requests without a phone pending and says so', async () => {
     await importMessages(dataDir, root, [
-      {body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0},
-      {body: 'Servizio Info ON Ugo Senzanumero', id: 'wamid.B', ts: T0 + 60, userId: 'IT.8a7b6c5d4e'},
+      {
+        body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0,
+      },
+      {
+        body: 'Servizio Info ON Ugo Senzanumero', id: 'wamid.B', ts: T0 + 60, userId: 'IT.8a7b6c5d4e',
+      },
     ])
     const r = await runJson<{approved: number; pending: number; skipped: {code: string}[]}>(['review', '--approve-all'], dataDir)
     assert.equal(r.code, 0)
     assert.equal(r.json.approved, 1)
     assert.equal(r.json.pending, 1)
-    assert.deepEqual(r.json.skipped.map((s) => s.code), ['PHONE_REQUIRED'])
+    assert.deepEqual(r.json.skipped.map(s => s.code), ['PHONE_REQUIRED'])
   })
 
   it('without a terminal and without decision flags: exit 2 with the flags to use', async () => {
@@ -133,13 +157,23 @@ describe('review (CLI)', () => {
   it('interactive: approve, reject with a typed reason, correct a name, supply a missing phone, quit', async function () {
     this.timeout(120_000)
     await importMessages(dataDir, root, [
-      {body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0},
-      {body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60},
-      {body: 'Servizio Info ON Marco Verdi', from: '393331234569', id: 'wamid.C', ts: T0 + 120},
-      {body: 'Servizio Info ON Ugo Neri', id: 'wamid.D', ts: T0 + 180, userId: 'IT.8a7b6c5d4e'},
-      {body: 'Servizio Info ON Lisa Gialli', from: '393331234570', id: 'wamid.E', ts: T0 + 240},
+      {
+        body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0,
+      },
+      {
+        body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60,
+      },
+      {
+        body: 'Servizio Info ON Marco Verdi', from: '393331234569', id: 'wamid.C', ts: T0 + 120,
+      },
+      {
+        body: 'Servizio Info ON Ugo Neri', id: 'wamid.D', ts: T0 + 180, userId: 'IT.8a7b6c5d4e',
+      },
+      {
+        body: 'Servizio Info ON Lisa Gialli', from: '393331234570', id: 'wamid.E', ts: T0 + 240,
+      },
     ])
-    const ids = (await queue(dataDir)).map((r) => r.id)
+    const ids = (await queue(dataDir)).map(r => r.id)
     const s = new PtySession(['review', '--operator', 'Sportello'], dataDir)
     try {
       // 1: approve (the default choice: one key press).
@@ -198,17 +232,17 @@ describe('review (CLI)', () => {
       s.kill()
     }
 
-    const all = new Map((await queue(dataDir, 'all')).map((r) => [r.id, r]))
-    assert.deepEqual(ids.map((id) => all.get(id)!.status), ['approved', 'rejected', 'approved', 'approved', 'pending'])
+    const all = new Map((await queue(dataDir, 'all')).map(r => [r.id, r]))
+    assert.deepEqual(ids.map(id => all.get(id)!.status), ['approved', 'rejected', 'approved', 'approved', 'pending'])
     assert.equal(all.get(ids[1])!.reason, 'residente in altro comune')
     const subs = (await runJson<{approvedBy: string; name: string; phone: string}[]>(['subscribers'], dataDir)).json
-    assert.deepEqual(subs.map((x) => [x.phone, x.name, x.approvedBy]), [
+    assert.deepEqual(subs.map(x => [x.phone, x.name, x.approvedBy]), [
       ['+393331234567', 'Paolo Rossi', 'Sportello'],
       ['+393331234569', 'Marco Antonio Verdi', 'Sportello'],
       ['+393471234567', 'Ugo Neri', 'Sportello'],
     ])
-    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    const trail = audit.filter((x) => x.operator === 'Sportello').map((x) => [x.action, x.subject])
+    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    const trail = audit.filter(x => x.operator === 'Sportello').map(x => [x.action, x.subject])
     assert.deepEqual(trail, [
       ['request.approve', ids[0]],
       ['subscriber.add', '+393331234567'],
@@ -225,8 +259,12 @@ describe('review (CLI)', () => {
   it('Ctrl-C in the middle keeps earlier decisions and exits 130', async function () {
     this.timeout(60_000)
     await importMessages(dataDir, root, [
-      {body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0},
-      {body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60},
+      {
+        body: 'Servizio Info ON Paolo Rossi', from: '393331234567', id: 'wamid.A', ts: T0,
+      },
+      {
+        body: 'Servizio Info ON Anna Bianchi', from: '393331234568', id: 'wamid.B', ts: T0 + 60,
+      },
     ])
     const s = new PtySession(['review'], dataDir)
     try {
@@ -245,7 +283,7 @@ describe('review (CLI)', () => {
     }
 
     const all = await queue(dataDir, 'all')
-    assert.deepEqual(all.map((r) => r.status), ['approved', 'pending'])
+    assert.deepEqual(all.map(r => r.status), ['approved', 'pending'])
     assert.equal((await runJson<unknown[]>(['subscribers'], dataDir)).json.length, 1)
   })
 })

@@ -1,8 +1,12 @@
 import {strict as assert} from 'node:assert'
-import {readFileSync, statSync, writeFileSync, readdirSync} from 'node:fs'
+import {
+  readdirSync, readFileSync, statSync, writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 
-import {freshDataDir, runCli, runJson, tempDir} from '../helpers/cli.js'
+import {
+  freshDataDir, runCli, runJson, tempDir,
+} from '../helpers/cli.js'
 
 const SUBSCRIBER_KEYS = ['approvedBy', 'name', 'phone', 'status', 'subscribedAt']
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/
@@ -14,9 +18,11 @@ function registryBytes(dataDir: string): Buffer {
 describe('subscribers (CLI)', () => {
   let dataDir: string
   let cleanup: () => void
+
   beforeEach(async () => {
-    ;({cleanup, dataDir} = await freshDataDir())
+    ({cleanup, dataDir} = await freshDataDir())
   })
+
   afterEach(() => cleanup())
 
   it('add → list → remove → list, with the --json shapes of DESIGN §2', async () => {
@@ -49,8 +55,8 @@ describe('subscribers (CLI)', () => {
     const human = await runCli(['subscribers', '--status', 'all'], dataDir)
     assert.match(human.stdout, /\+39 333 123 4567 {2}Paolo Rossi {2}cessato/)
 
-    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    assert.deepEqual(audit.map((a) => a.action), ['folder.init', 'subscriber.add', 'subscriber.cease'])
+    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    assert.deepEqual(audit.map(a => a.action), ['folder.init', 'subscriber.add', 'subscriber.cease'])
     assert.equal(audit[2].before.status, 'active')
     assert.equal(audit[2].after.status, 'ceased')
   })
@@ -60,7 +66,6 @@ describe('subscribers (CLI)', () => {
     assert.equal(first.json.phone, '+393331234567')
     const before = registryBytes(dataDir)
     for (const spelling of ['0039 333 123 4567', '3331234567', '333-123-4567']) {
-      // eslint-disable-next-line no-await-in-loop
       const again = await runJson<{error: {code: string; message: string}}>(['subscribers', 'add', spelling, 'Paolo Rossi'], dataDir)
       assert.equal(again.code, 4, spelling)
       assert.equal(again.json.error.code, 'ALREADY_ACTIVE')
@@ -76,7 +81,6 @@ describe('subscribers (CLI)', () => {
     await runCli(['subscribers', 'add', '3331234567', 'Paolo Rossi'], dataDir)
     const before = registryBytes(dataDir)
     for (const bad of ['tre tre tre', '333', '1234567890', '+39 899 123456']) {
-      // eslint-disable-next-line no-await-in-loop
       const r = await runCli(['subscribers', 'add', bad, 'Anna Bianchi'], dataDir)
       assert.equal(r.code, 3, bad)
       assert.match(r.stderr, /Numero di telefono non valido/)
@@ -92,7 +96,7 @@ describe('subscribers (CLI)', () => {
     const utf8 = registryBytes(dataDir).toString('utf8').replace(/^\uFEFF/, '')
     // Windows-1252: one byte per accented letter, no BOM (Excel "CSV (delimitato da separatore)").
     const cp1252 = Buffer.from(utf8.replace('Niccolò', 'Niccol\u00F2'), 'latin1')
-    assert.ok(cp1252.includes(0xf2), 'the ò is the single byte 0xF2')
+    assert.ok(cp1252.includes(0xF2), 'the ò is the single byte 0xF2')
     writeFileSync(path.join(dataDir, 'iscritti.csv'), cp1252)
     const reread = await runJson<unknown[]>(['subscribers', '--status', 'all'], dataDir)
     assert.deepEqual(reread.json, original.json)
@@ -101,10 +105,10 @@ describe('subscribers (CLI)', () => {
     const add = await runCli(['subscribers', 'add', '3331234568', 'Anna Bianchi'], dataDir)
     assert.equal(add.code, 0, add.stderr)
     assert.match(add.stderr, /modificato a mano/)
-    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    assert.ok(audit.some((a) => a.action === 'file.hand-edited' && a.subject === 'iscritti.csv'))
+    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    assert.ok(audit.some(a => a.action === 'file.hand-edited' && a.subject === 'iscritti.csv'))
     const after = await runJson<{name: string}[]>(['subscribers'], dataDir)
-    assert.deepEqual(after.json.map((s) => s.name), ['Niccolò Rossi', 'Anna Bianchi'])
+    assert.deepEqual(after.json.map(s => s.name), ['Niccolò Rossi', 'Anna Bianchi'])
   })
 
   it('stops on an invalid row with file and line, exit 3, file untouched', async () => {

@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -23,7 +23,9 @@ export interface RunOptions {
 
 /** Environment for the CLI under test: no colours, no inherited data folder or WhatsApp settings. */
 export function cliEnv(dataDir: string | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0', NO_COLOR: '1', TZ: 'Europe/Rome'}
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', TZ: 'Europe/Rome',
+  }
   for (const k of Object.keys(env)) if (k.startsWith('WHATSAPP_') || k === 'CERVENO_INFO_DIR') delete env[k]
   if (dataDir) env.CERVENO_INFO_DIR = dataDir
   return {...env, ...extra}
@@ -43,14 +45,16 @@ export function runCli(args: string[], dataDir: string | undefined, opts: RunOpt
     const child = spawnCli(args, dataDir, opts)
     let stdout = ''
     let stderr = ''
-    child.stdout!.setEncoding('utf8').on('data', (d) => {
+    child.stdout!.setEncoding('utf8').on('data', d => {
       stdout += d
     })
-    child.stderr!.setEncoding('utf8').on('data', (d) => {
+    child.stderr!.setEncoding('utf8').on('data', d => {
       stderr += d
     })
     child.on('error', reject)
-    child.on('close', (code, signal) => resolve({code, signal, stderr, stdout}))
+    child.on('close', (code, signal) => resolve({
+      code, signal, stderr, stdout,
+    }))
     child.stdin!.end(opts.input ?? '')
   })
 }
@@ -69,7 +73,7 @@ export async function runJson<T = unknown>(args: string[], dataDir: string | und
 }
 
 /** A temporary folder removed after the test file ends. */
-export function tempDir(prefix = 'cerveno-test-'): {dir: string; cleanup: () => void} {
+export function tempDir(prefix = 'cerveno-test-'): {cleanup: () => void; dir: string;} {
   const dir = mkdtempSync(path.join(tmpdir(), prefix))
   return {cleanup: () => rmSync(dir, {force: true, recursive: true}), dir}
 }

@@ -25,20 +25,20 @@ export interface FakeResponse {
 /** What a hook may decide for one request: an answer, or hanging up without one. */
 export type FakeAction = 'drop' | FakeResponse
 
-export type RequestOutcome =
-  | {code?: number; kind: 'error'; status: number}
-  | {kind: 'accepted'; status: 200; /** Set when a failed status webhook follows. */ undeliverableCode?: number; wamid: string; waId: string}
-  | {kind: 'custom'; status: number}
-  | {kind: 'dropped'}
-  | {kind: 'pending'}
+export type RequestOutcome
+  = | {code?: number; kind: 'error'; status: number}
+    | {kind: 'accepted'; status: 200; /** Set when a failed status webhook follows. */ undeliverableCode?: number; waId: string; wamid: string;}
+    | {kind: 'custom'; status: number}
+    | {kind: 'dropped'}
+    | {kind: 'pending'}
 
 export interface RecordedRequest {
   /** The Authorization header as received. */
   authorization?: string
-  /** Which TCP connection carried it (1-based): equal numbers mean a reused keep-alive socket. */
-  connection: number
   /** Parsed JSON, or undefined when the body was not JSON. */
   body: unknown
+  /** Which TCP connection carried it (1-based): equal numbers mean a reused keep-alive socket. */
+  connection: number
   method: string
   /** 1-based arrival number, counting every request. */
   n: number
@@ -196,8 +196,8 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
 
     const {throttle} = options
     if (throttle) {
-      const hit =
-        throttle.requests?.includes(request.n) || (throttle.fraction !== undefined && random() < throttle.fraction)
+      const hit
+        = throttle.requests?.includes(request.n) || (throttle.fraction !== undefined && random() < throttle.fraction)
       if (hit) {
         const retryAfter = throttle.retryAfterSeconds === undefined ? 1 : throttle.retryAfterSeconds
         const response = graphError(
@@ -213,7 +213,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
 
     const to = request.to!
     const {transient} = options
-    if (transient?.recipients.some((r) => digits(r) === to)) {
+    if (transient?.recipients.some(r => digits(r) === to)) {
       const attempt = (attemptsByRecipient.get(to) ?? 0) + 1
       attemptsByRecipient.set(to, attempt)
       if (attempt <= (transient.attempts ?? 1)) {
@@ -224,7 +224,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     }
 
     const {permanent} = options
-    if (permanent?.recipients.some((r) => digits(r) === to)) {
+    if (permanent?.recipients.some(r => digits(r) === to)) {
       const code = permanent.code ?? 131_026
       return asError(graphError(400, code, titleFor(code), detailsFor(code)))
     }
@@ -235,11 +235,13 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     const waId = options.waIdFor?.(to) ?? to
     const message: Record<string, string> = {id: wamid}
     if (obj(request.body)?.type === 'template') message.message_status = 'accepted'
-    const undeliverable = options.undeliverable?.recipients.some((r) => digits(r) === to)
+    const undeliverable = options.undeliverable?.recipients.some(r => digits(r) === to)
       ? (options.undeliverable.code ?? 131_026)
       : undefined
     return {
-      outcome: {kind: 'accepted', status: 200, undeliverableCode: undeliverable, wamid, waId},
+      outcome: {
+        kind: 'accepted', status: 200, undeliverableCode: undeliverable, waId, wamid,
+      },
       response: {
         body: {
           contacts: [{input: obj(request.body)!.to, wa_id: waId}],
@@ -318,7 +320,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
       return graphError(400, 131_008, 'Required parameter is missing', 'template.name and template.language.code are required.')
     }
 
-    if (options.templates && !options.templates.some((t) => t.name === name && t.language === language)) {
+    if (options.templates && !options.templates.some(t => t.name === name && t.language === language)) {
       return graphError(404, 132_001, 'Template name does not exist in the translation', `template name (${name}) does not exist in ${language}`)
     }
 
@@ -345,7 +347,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     return undefined
   }
 
-  server.on('connection', (socket) => {
+  server.on('connection', socket => {
     sockets.add(socket)
     connectionIds.set(socket, sockets.size + closedSockets)
     socket.on('close', () => {
@@ -361,7 +363,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
   const baseUrl = `http://127.0.0.1:${port}`
 
   return {
-    accepted: () => requests.filter((r) => r.outcome.kind === 'accepted'),
+    accepted: () => requests.filter(r => r.outcome.kind === 'accepted'),
     baseUrl,
     clientOptions: (overrides = {}) => ({
       baseUrl,
@@ -373,7 +375,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     async close() {
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
-      const closed = new Promise<void>((resolve) => {
+      const closed = new Promise<void>(resolve => {
         server.close(() => resolve())
       })
       for (const socket of sockets) socket.destroy()
@@ -385,7 +387,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     },
     port,
     requests,
-    statusWebhooks: (webhookOptions) => statusWebhooksFor(requests, webhookOptions),
+    statusWebhooks: webhookOptions => statusWebhooksFor(requests, webhookOptions),
   }
 }
 
@@ -452,7 +454,7 @@ export function statusWebhooksFor(
   const byPhoneNumberId = new Map<string, Json[]>()
   for (const request of recorded) {
     if (request.outcome.kind !== 'accepted') continue
-    const {undeliverableCode, wamid, waId} = request.outcome
+    const {undeliverableCode, waId, wamid} = request.outcome
     const phoneNumberId = request.path.split('/')[2] ?? FAKE_PHONE_NUMBER_ID
     const base = Math.floor(request.receivedAt / 1000)
     const callback = obj(request.body)?.biz_opaque_callback_data
@@ -467,24 +469,24 @@ export function statusWebhooksFor(
     const list = byPhoneNumberId.get(phoneNumberId) ?? []
     byPhoneNumberId.set(phoneNumberId, list)
     if (undeliverableCode === undefined) {
-      const pricing = {billable: true, category: 'utility', pricing_model: 'PMP', type: 'regular'}
+      const pricing = {
+        billable: true, category: 'utility', pricing_model: 'PMP', type: 'regular',
+      }
       list.push(status('sent', 1, {pricing}), status('delivered', 2))
       if (options.read !== false) list.push(status('read', 3))
     } else {
       const title = titleFor(undeliverableCode)
-      list.push(
-        status('failed', 1, {
-          errors: [
-            {
-              code: undeliverableCode,
-              error_data: {details: detailsFor(undeliverableCode)},
-              href: '/documentation/business-messaging/whatsapp/support/error-codes',
-              message: title,
-              title,
-            },
-          ],
-        }),
-      )
+      list.push(status('failed', 1, {
+        errors: [
+          {
+            code: undeliverableCode,
+            error_data: {details: detailsFor(undeliverableCode)},
+            href: '/documentation/business-messaging/whatsapp/support/error-codes',
+            message: title,
+            title,
+          },
+        ],
+      }))
     }
   }
 
@@ -543,7 +545,7 @@ function escapeRegExp(s: string): string {
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
-    a = (a + 0x6d_2b_79_f5) >>> 0
+    a = (a + 0x6D_2B_79_F5) >>> 0
     let t = a
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)

@@ -27,11 +27,11 @@ export class PtySession {
       name: 'xterm-256color',
       rows: 50,
     })
-    this.term.onData((d) => {
+    this.term.onData(d => {
       this.buffer += d
     })
-    this.exit = new Promise((resolve) => {
-      this.term.onExit((e) => resolve(e))
+    this.exit = new Promise(resolve => {
+      this.term.onExit(e => resolve(e))
     })
   }
 
@@ -67,8 +67,8 @@ export class PtySession {
       }
 
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- screen ---\n${this.screen.slice(-3000)}`)
-      // eslint-disable-next-line no-await-in-loop
-      await new Promise((r) => {
+
+      await new Promise(r => {
         setTimeout(r, 25)
       })
     }

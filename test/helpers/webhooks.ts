@@ -17,8 +17,8 @@ export function inboundEnvelope(messages: InboundText[]): unknown {
           {
             field: 'messages',
             value: {
-              contacts: messages.map((m) => ({...(m.from ? {wa_id: m.from} : {}), ...(m.userId ? {user_id: m.userId} : {}), profile: {name: m.name ?? 'Cittadino'}})),
-              messages: messages.map((m) => ({
+              contacts: messages.map(m => ({...(m.from ? {wa_id: m.from} : {}), ...(m.userId ? {user_id: m.userId} : {}), profile: {name: m.name ?? 'Cittadino'}})),
+              messages: messages.map(m => ({
                 ...(m.from ? {from: m.from} : {}),
                 ...(m.userId ? {from_user_id: m.userId} : {}),
                 id: m.id,

@@ -31,7 +31,7 @@ function assertTokenAbsent(error: unknown, token: string): void {
   const views = {
     inspect: inspect(error, {depth: Number.POSITIVE_INFINITY, showHidden: true}),
     json: JSON.stringify(error),
-    keys: JSON.stringify(Object.getOwnPropertyNames(error).map((k) => [k, String((error as never)[k])])),
+    keys: JSON.stringify(Object.getOwnPropertyNames(error).map(k => [k, String((error as never)[k])])),
     message: error.message,
     stack: error.stack ?? '',
     string: String(error),
@@ -88,7 +88,7 @@ describe('io/cloud-api', () => {
   })
 
   it('reports the wa_id Meta gives, which may differ from the input', async () => {
-    const api = await setup({waIdFor: (to) => to.replace(/^52/, '521')})
+    const api = await setup({waIdFor: to => to.replace(/^52/, '521')})
     const result = await api.send(buildTextMessage('+525512345678', 'Hola'))
     assert.deepEqual([result.input, result.waId, result.messageStatus], ['525512345678', '5215512345678', undefined])
   })
@@ -96,19 +96,19 @@ describe('io/cloud-api', () => {
   it('reuses keep-alive connections', async () => {
     const api = await setup()
     for (let i = 0; i < 5; i++) await api.send(message(`+39347123456${i}`))
-    assert.equal(new Set(fake.requests.map((r) => r.connection)).size, 1)
+    assert.equal(new Set(fake.requests.map(r => r.connection)).size, 1)
   })
 
   it('many concurrent sends: every recipient exactly once, at most maxSockets connections', async () => {
     const api = await setup({latencyMs: 5})
     const phones = Array.from({length: 200}, (_, i) => `+39347${String(i).padStart(7, '0')}`)
-    const results = await Promise.all(phones.map((p) => api.send(message(p))))
-    assert.equal(new Set(results.map((r) => r.wamid)).size, 200)
+    const results = await Promise.all(phones.map(p => api.send(message(p))))
+    assert.equal(new Set(results.map(r => r.wamid)).size, 200)
     assert.deepEqual(
-      fake.requests.map((r) => r.to).sort(),
-      phones.map((p) => p.slice(1)).sort(),
+      fake.requests.map(r => r.to).sort(),
+      phones.map(p => p.slice(1)).sort(),
     )
-    assert.ok(new Set(fake.requests.map((r) => r.connection)).size <= 8)
+    assert.ok(new Set(fake.requests.map(r => r.connection)).size <= 8)
   })
 
   it('maps 131026 to a permanent error with Meta’s details and trace id', async () => {
@@ -137,10 +137,8 @@ describe('io/cloud-api', () => {
 
   it('throttles a seeded fraction of requests reproducibly', async () => {
     const api = await setup({throttle: {fraction: 0.3, retryAfterSeconds: null, seed: 42}})
-    const outcomes = await Promise.allSettled(
-      Array.from({length: 50}, (_, i) => api.send(message(`+39347000${String(i).padStart(4, '0')}`))),
-    )
-    const throttled = outcomes.filter((o) => o.status === 'rejected')
+    const outcomes = await Promise.allSettled(Array.from({length: 50}, (_, i) => api.send(message(`+39347000${String(i).padStart(4, '0')}`))))
+    const throttled = outcomes.filter(o => o.status === 'rejected')
     assert.ok(throttled.length > 5 && throttled.length < 30, `${throttled.length}`)
     for (const o of throttled) {
       const error = (o as PromiseRejectedResult).reason as WhatsAppApiError
@@ -182,11 +180,11 @@ describe('io/cloud-api', () => {
 
   it('a refused connection is retry: nothing was sent', async () => {
     const closed = http.createServer()
-    await new Promise<void>((resolve) => {
+    await new Promise<void>(resolve => {
       closed.listen(0, '127.0.0.1', () => resolve())
     })
     const {port} = closed.address() as AddressInfo
-    await new Promise((resolve) => {
+    await new Promise(resolve => {
       closed.close(resolve)
     })
     fake = await startFakeCloudApi()
@@ -200,7 +198,7 @@ describe('io/cloud-api', () => {
     const api = await setup({latencyMs: 5000})
     const controller = new AbortController()
     const pending = api.send(message('+393470000001'), {signal: controller.signal})
-    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    while (fake.requests.length === 0) await new Promise(resolve => setTimeout(resolve, 5))
     controller.abort()
     const error = await rejection(pending)
     assert.deepEqual([error.kind, error.class], ['aborted', 'uncertain'])
@@ -227,7 +225,7 @@ describe('io/cloud-api', () => {
     }
 
     assert.deepEqual(
-      fake.accepted().map((r) => r.to),
+      fake.accepted().map(r => r.to),
       ['393470000001', '393470000002', '393470000003'],
     )
   })
@@ -278,8 +276,8 @@ describe('io/cloud-api', () => {
   describe('the token never leaks', () => {
     it('not even when the server echoes it in the error message, details and trace id', async () => {
       const echo = (request: {authorization?: string}) => {
-        const response = graphError(400, 190, `Bad token ${request.authorization}`, `token=${FAKE_TOKEN}`)
-        ;(response.body as {error: {fbtrace_id: string}}).error.fbtrace_id = FAKE_TOKEN
+        const response = graphError(400, 190, `Bad token ${request.authorization}`, `token=${FAKE_TOKEN}`);
+        (response.body as {error: {fbtrace_id: string}}).error.fbtrace_id = FAKE_TOKEN
         return response
       }
 
@@ -312,7 +310,7 @@ describe('io/cloud-api', () => {
       }
 
       assert.deepEqual(
-        errors.map((e) => e.kind),
+        errors.map(e => e.kind),
         ['response', 'network', 'timeout'],
       )
       for (const error of errors) assertTokenAbsent(error, FAKE_TOKEN)
@@ -326,7 +324,9 @@ describe('io/cloud-api', () => {
   })
 
   describe('configuration', () => {
-    const base = {baseUrl: 'https://graph.facebook.com', phoneNumberId: '106540352242922', token: 'x', version: 'v24.0'}
+    const base = {
+      baseUrl: 'https://graph.facebook.com', phoneNumberId: '106540352242922', token: 'x', version: 'v24.0',
+    }
     const problem = (options: typeof base) => {
       try {
         createCloudApiClient(options).close()
@@ -374,11 +374,10 @@ describe('io/cloud-api', () => {
       const first = await api.send(message('+393470000001', 'attempt-a'))
       const second = await api.send(message('+393470000002', 'attempt-b'))
       const envelopes = fake.statusWebhooks()
-      const statuses = envelopes.flatMap((e) =>
-        e.entry.flatMap((entry) => entry.changes.flatMap((c) => c.value.statuses as Array<Record<string, unknown>>)),
-      )
+      const statuses = envelopes.flatMap(e =>
+        e.entry.flatMap(entry => entry.changes.flatMap(c => c.value.statuses as Array<Record<string, unknown>>)))
       assert.deepEqual(
-        statuses.map((s) => [s.id, s.status, s.recipient_id, s.biz_opaque_callback_data]),
+        statuses.map(s => [s.id, s.status, s.recipient_id, s.biz_opaque_callback_data]),
         [
           [first.wamid, 'sent', '393470000001', 'attempt-a'],
           [first.wamid, 'delivered', '393470000001', 'attempt-a'],
@@ -399,7 +398,7 @@ describe('io/cloud-api', () => {
   it('close() returns promptly with a slow answer pending', async () => {
     const api = await setup({latencyMs: 60_000})
     const pending = api.send(message('+393470000001')).catch((error: unknown) => error)
-    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    while (fake.requests.length === 0) await new Promise(resolve => setTimeout(resolve, 5))
     await fake.close()
     const error = await pending
     assert.ok(error instanceof WhatsAppApiError)

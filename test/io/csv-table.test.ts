@@ -1,5 +1,5 @@
-import {strict as assert} from 'node:assert'
 import fc from 'fast-check'
+import {strict as assert} from 'node:assert'
 
 import {type Subscriber} from '../../src/core/registry/types.js'
 import {readTable, writeTable} from '../../src/io/csv-table.js'
@@ -19,17 +19,17 @@ const base: Subscriber = {
 
 /** Names strangers type: accents, apostrophes, quotes, separators, line breaks, emoji, formula starters. */
 const nameArb = fc
-  .tuple(
-    fc.constantFrom('', '=', '+', '-', '@', '\t', ' ', '"', ';', "D'Angelo ", 'Niccolò '),
-    fc.string({unit: fc.constantFrom('a', 'è', 'ò', "'", '’', '"', ',', ';', '\n', '\r\n', ' ', '😀', '👩‍👩‍👧', '=', 'Z', '\t')}),
-  )
-  .map(([a, b]) => a + b)
-  .filter((s) => s.trim() !== '')
+.tuple(
+  fc.constantFrom('', '=', '+', '-', '@', '\t', ' ', '"', ';', "D'Angelo ", 'Niccolò '),
+  fc.string({unit: fc.constantFrom('a', 'è', 'ò', "'", '’', '"', ',', ';', '\n', '\r\n', ' ', '😀', '👩‍👩‍👧', '=', 'Z', '\t')}),
+)
+.map(([a, b]) => a + b)
+.filter(s => s.trim() !== '')
 
 describe('CSV tables', () => {
   it('any name survives write and read unchanged (property)', () => {
     fc.assert(
-      fc.property(fc.array(nameArb, {maxLength: 5, minLength: 1}), (names) => {
+      fc.property(fc.array(nameArb, {maxLength: 5, minLength: 1}), names => {
         const rows = names.map((name, i) => ({...base, name, phone: `+39333123456${i}`}))
         const back = readTable(SUBSCRIBERS, Buffer.from(writeTable(SUBSCRIBERS, rows)), 'iscritti.csv').rows
         assert.deepEqual(back, rows)

@@ -8,8 +8,8 @@ import {common, subscribers as t} from '../../messages/it.js'
 
 export default class SubscribersAdd extends BaseCommand<typeof SubscribersAdd> {
   static args = {
-    phone: Args.string({description: t.add.phoneArg, required: true}),
     name: Args.string({description: t.add.nameArg, required: true}),
+    phone: Args.string({description: t.add.phoneArg, required: true}),
   }
   static description = t.add.description
   static examples = [

@@ -27,23 +27,21 @@ export default class Subscribers extends BaseCommand<typeof Subscribers> {
     if (!this.jsonEnabled()) {
       if (shown.length === 0) this.log(t.none)
       else {
-        this.log(
-          table(
-            t.header,
-            shown.map((s) => [
-              formatPhone(s.phone),
-              s.name.replaceAll(/\s+/g, ' '),
-              t.status[s.status],
-              formatItalianDate(s.subscribedAt),
-              s.ceasedAt ? formatItalianDate(s.ceasedAt) : '',
-              s.approvedBy,
-            ]),
-          ),
-        )
+        this.log(table(
+          t.header,
+          shown.map(s => [
+            formatPhone(s.phone),
+            s.name.replaceAll(/\s+/g, ' '),
+            t.status[s.status],
+            formatItalianDate(s.subscribedAt),
+            s.ceasedAt ? formatItalianDate(s.ceasedAt) : '',
+            s.approvedBy,
+          ]),
+        ))
         this.log(t.total(shown.length, all.length))
       }
     }
 
-    return shown.map((s) => toSubscriberJson(s))
+    return shown.map(s => toSubscriberJson(s))
   }
 }

@@ -3,31 +3,31 @@
  * Graph error code first (Meta: don't build logic on HTTP statuses), fall back on the HTTP status.
  */
 
-export type ErrorClass =
+export type ErrorClass
   /** Stop the run: every further send would fail the same way. */
-  | 'fatal'
+  = | 'fatal'
   /** Too many messages to this recipient; retry it later, others unaffected. */
-  | 'pair-throttle'
+    | 'pair-throttle'
   /** Not delivered to this recipient (or undeliverable): record, do not retry in this run. */
-  | 'permanent'
+    | 'permanent'
   /** Rejected, so nothing was sent; retry this recipient later (limited attempts). */
-  | 'retry'
+    | 'retry'
   /** Rejected, so nothing was sent; slow the whole run down (or pause) and retry later. */
-  | 'throttle'
+    | 'throttle'
   /** The request may have reached Meta: never resend blindly, reconcile with status webhooks. */
-  | 'uncertain'
+    | 'uncertain'
 
 /** Why a run was stopped, one key per family; the CLI maps each to an Italian explanation. */
-export type FatalHint =
-  | 'account'
-  | 'endpoint'
-  | 'payload'
-  | 'payment'
-  | 'permissions'
-  | 'registration'
-  | 'template'
-  | 'token'
-  | 'unknown'
+export type FatalHint
+  = | 'account'
+    | 'endpoint'
+    | 'payload'
+    | 'payment'
+    | 'permissions'
+    | 'registration'
+    | 'template'
+    | 'token'
+    | 'unknown'
 
 export interface ErrorClassification {
   class: ErrorClass
@@ -82,7 +82,7 @@ const TABLE: Array<[codes: number[], row: Row]> = [
   [[131_045, 133_010], fatal('registration')],
 ]
 
-const BY_CODE = new Map<number, Row>(TABLE.flatMap(([codes, row]) => codes.map((code) => [code, row] as const)))
+const BY_CODE = new Map<number, Row>(TABLE.flatMap(([codes, row]) => codes.map(code => [code, row] as const)))
 
 /** Every Graph code the table knows (for tests and documentation). */
 export const KNOWN_ERROR_CODES: readonly number[] = [...BY_CODE.keys(), 131_009, ...range(200, 299)]

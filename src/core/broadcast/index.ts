@@ -10,6 +10,9 @@ export {
   parseRetryAfter,
 } from './classify.js'
 export {
+  MAX_RATE, MIN_RATE, type PacerOptions, type PacerState, RatePacer, type ThrottleEvent,
+} from './pacer.js'
+export {
   buildTemplateMessage,
   buildTextMessage,
   CALLBACK_DATA_MAX,
@@ -27,4 +30,3 @@ export {
   validateNotice,
   type ValidateOptions,
 } from './payload.js'
-export {MAX_RATE, MIN_RATE, type PacerOptions, type PacerState, RatePacer, type ThrottleEvent} from './pacer.js'

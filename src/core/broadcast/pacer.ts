@@ -30,10 +30,10 @@ export interface PacerOptions {
 export interface PacerState {
   currentRate: number
   pausedUntilMs: number
-  targetRate: number
   /** Throttle events that actually lowered the rate. */
   slowDowns: number
   starts: number
+  targetRate: number
 }
 
 export interface ThrottleEvent {
@@ -79,18 +79,9 @@ export class RatePacer {
     this.ring = new Float64Array(rate).fill(Number.NEGATIVE_INFINITY)
   }
 
-  /**
-   * Counts a start now and returns 0 if one is allowed; otherwise returns how many whole milliseconds (≥ 1) to
-   * wait before asking again. Pass the clock reading taken right before sending.
-   */
-  tryStart(nowMs: number): number {
-    const wait = this.peek(nowMs)
-    if (wait > 0) return wait
-    this.tokens -= 1
-    this.ring[this.head] = nowMs
-    this.head = (this.head + 1) % this.ring.length
-    this.starts++
-    return 0
+  /** Stops every start until `untilMs` without changing the rate (e.g. 131057 maintenance). */
+  pauseUntil(untilMs: number): void {
+    this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs)
   }
 
   /** What tryStart would answer, without counting a start. */
@@ -113,8 +104,8 @@ export class RatePacer {
    */
   slowDown(nowMs: number, event: ThrottleEvent = {}): void {
     this.pauseUntil(event.pauseUntilMs ?? nowMs + this.defaultPauseMs)
-    const stale =
-      event.requestStartedMs === undefined
+    const stale
+      = event.requestStartedMs === undefined
         ? nowMs - this.lastHalvingMs < this.windowMs
         : event.requestStartedMs < this.lastHalvingMs
     if (!stale) {
@@ -128,11 +119,6 @@ export class RatePacer {
     this.recoveryBaseMs = Math.max(nowMs, this.pausedUntilMs)
   }
 
-  /** Stops every start until `untilMs` without changing the rate (e.g. 131057 maintenance). */
-  pauseUntil(untilMs: number): void {
-    this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs)
-  }
-
   state(nowMs: number): PacerState {
     this.recover(nowMs)
     return {
@@ -142,6 +128,20 @@ export class RatePacer {
       starts: this.starts,
       targetRate: this.targetRate,
     }
+  }
+
+  /**
+   * Counts a start now and returns 0 if one is allowed; otherwise returns how many whole milliseconds (≥ 1) to
+   * wait before asking again. Pass the clock reading taken right before sending.
+   */
+  tryStart(nowMs: number): number {
+    const wait = this.peek(nowMs)
+    if (wait > 0) return wait
+    this.tokens -= 1
+    this.ring[this.head] = nowMs
+    this.head = (this.head + 1) % this.ring.length
+    this.starts++
+    return 0
   }
 
   /** Additive recovery: one step per quiet `recoveryStepMs`, computed lazily so it stays O(1). */

@@ -32,12 +32,12 @@ export function isInvalidParameter(value: string): boolean {
 
 export type NoticeMode = 'template' | 'text'
 
-export type NoticeProblem =
-  | {code: 'controlChars'; count: number; firstIndex: number; severity: 'error'}
-  | {code: 'empty'; severity: 'error'}
+export type NoticeProblem
+  = | {code: 'controlChars'; count: number; firstIndex: number; severity: 'error'}
+    | {code: 'empty'; severity: 'error'}
   /** Template mode only: line breaks / spacing will not reach the citizen as typed. */
-  | {code: 'flattened'; severity: 'warning'}
-  | {code: 'tooLong'; length: number; max: number; severity: 'error'}
+    | {code: 'flattened'; severity: 'warning'}
+    | {code: 'tooLong'; length: number; max: number; severity: 'error'}
 
 export interface ValidateOptions {
   /** Overrides the limit: 1024 for a template body parameter, 4096 for text by default. */
@@ -52,7 +52,9 @@ export function validateNotice(text: string, mode: NoticeMode, options: Validate
   const problems: NoticeProblem[] = []
   const controls = text.match(CONTROL)
   if (controls) {
-    problems.push({code: 'controlChars', count: controls.length, firstIndex: text.search(HAS_CONTROL), severity: 'error'})
+    problems.push({
+      code: 'controlChars', count: controls.length, firstIndex: text.search(HAS_CONTROL), severity: 'error',
+    })
   }
 
   const sent = mode === 'template' ? flattenParameter(text) : text
@@ -60,7 +62,9 @@ export function validateNotice(text: string, mode: NoticeMode, options: Validate
   if (flattenParameter(text) === '') {
     problems.push({code: 'empty', severity: 'error'})
   } else if (sent.length > max) {
-    problems.push({code: 'tooLong', length: sent.length, max, severity: 'error'})
+    problems.push({
+      code: 'tooLong', length: sent.length, max, severity: 'error',
+    })
   }
 
   if (mode === 'template' && sent !== '' && sent !== text.trim()) problems.push({code: 'flattened', severity: 'warning'})
@@ -122,21 +126,21 @@ export function buildTemplateMessage(
   const to = recipient(toE164)
   assertValid(bodyText, 'template', options)
   const parameter: TemplateMessage['template']['components'][number]['parameters'][number] = {
-    type: 'text',
     text: flattenParameter(bodyText),
+    type: 'text',
   }
   if (template.parameterName !== undefined) parameter.parameter_name = template.parameterName
   return withCallback(
     {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
+      template: {
+        components: [{parameters: [parameter], type: 'body'}],
+        language: {code: template.language, policy: 'deterministic'},
+        name: template.name,
+      },
       to,
       type: 'template',
-      template: {
-        name: template.name,
-        language: {code: template.language, policy: 'deterministic'},
-        components: [{type: 'body', parameters: [parameter]}],
-      },
     },
     options.callbackData,
   )
@@ -154,9 +158,9 @@ export function buildTextMessage(
     {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
+      text: {body, preview_url: options.previewUrl ?? false},
       to,
       type: 'text',
-      text: {preview_url: options.previewUrl ?? false, body},
     },
     options.callbackData,
   )
@@ -168,7 +172,7 @@ function recipient(toE164: string): string {
 }
 
 function assertValid(text: string, mode: NoticeMode, options: MessageOptions): void {
-  const problem = validateNotice(text, mode, {maxLength: options.maxLength}).find((p) => p.severity === 'error')
+  const problem = validateNotice(text, mode, {maxLength: options.maxLength}).find(p => p.severity === 'error')
   if (problem) {
     const {code, severity: _severity, ...params} = problem
     throw new CervenoError('NOTICE_INVALID', {problem: code, ...params})
@@ -178,7 +182,7 @@ function assertValid(text: string, mode: NoticeMode, options: MessageOptions): v
 function withCallback<T extends OutgoingMessage>(message: T, callbackData: string | undefined): T {
   if (callbackData === undefined) return message
   if (callbackData === '' || callbackData.length > CALLBACK_DATA_MAX) {
-    throw new CervenoError('NOTICE_INVALID', {problem: 'callbackData', length: callbackData.length, max: CALLBACK_DATA_MAX})
+    throw new CervenoError('NOTICE_INVALID', {length: callbackData.length, max: CALLBACK_DATA_MAX, problem: 'callbackData'})
   }
 
   return {...message, biz_opaque_callback_data: callbackData}

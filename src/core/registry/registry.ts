@@ -24,9 +24,9 @@ export interface Activation {
   requestId?: string
 }
 
-export type ActivationResult =
-  | {after: Subscriber; before: Subscriber; kind: 'reactivated' | 'renamed'}
-  | {after: Subscriber; before: undefined; kind: 'added'}
+export type ActivationResult
+  = | {after: Subscriber; before: Subscriber; kind: 'reactivated' | 'renamed'}
+    | {after: Subscriber; before: undefined; kind: 'added'}
 
 /**
  * Makes a citizen active: new, reactivated after cessation (subscription date and consent renewed),
@@ -59,7 +59,9 @@ export function activate(
   const before = list[at]
   if (before.status === 'active') {
     if (!opts.allowRename) throw new CervenoError('ALREADY_ACTIVE', {phone: a.phone})
-    const after = {...before, name: a.name, requestId: a.requestId ?? before.requestId, updatedAt: a.now}
+    const after = {
+      ...before, name: a.name, requestId: a.requestId ?? before.requestId, updatedAt: a.now,
+    }
     list[at] = after
     return {after, before, kind: 'renamed'}
   }
@@ -77,7 +79,9 @@ export function cease(
   const at = index.get(c.phone)
   if (at === undefined || list[at].status !== 'active') throw new CervenoError('NOT_SUBSCRIBED', {phone: c.phone})
   const before = list[at]
-  const after: Subscriber = {...before, ceasedAt: c.now, ceasedBy: c.operator, status: 'ceased', updatedAt: c.now}
+  const after: Subscriber = {
+    ...before, ceasedAt: c.now, ceasedBy: c.operator, status: 'ceased', updatedAt: c.now,
+  }
   if (c.requestId) after.requestId = c.requestId
   list[at] = after
   return {after, before}
@@ -88,12 +92,13 @@ export interface SubscriberFilter {
   status: 'all' | SubscriberStatus
 }
 
+const fold = (s: string) => s.normalize('NFD').replaceAll(/\p{M}/gu, '').toLowerCase()
+
 /** Case- and accent-insensitive search on name and phone digits. */
 export function filterSubscribers(list: readonly Subscriber[], f: SubscriberFilter): Subscriber[] {
-  const fold = (s: string) => s.normalize('NFD').replaceAll(/\p{M}/gu, '').toLowerCase()
   const needle = f.search ? fold(f.search.trim()) : ''
   const digits = f.search ? f.search.replaceAll(/\D/g, '') : ''
-  return list.filter((s) => {
+  return list.filter(s => {
     if (f.status !== 'all' && s.status !== f.status) return false
     if (!needle) return true
     return fold(s.name).includes(needle) || (digits.length >= 3 && s.phone.includes(digits))

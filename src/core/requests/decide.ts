@@ -1,20 +1,19 @@
 import {CervenoError} from '../errors.js'
 import {activate, cease} from '../registry/registry.js'
 import {type Subscriber} from '../registry/types.js'
-import {supersedePending} from './merge.js'
 import {type RequestRecord} from './types.js'
 
 /** The clerk's verdict on one request (DESIGN §5). Defer is not a decision: nothing changes. */
-export type Decision =
-  | {id: string; kind: 'approve'}
-  | {id: string; kind: 'discard'}
-  | {id: string; kind: 'reject'; reason: string}
+export type Decision
+  = | {id: string; kind: 'approve'}
+    | {id: string; kind: 'discard'}
+    | {id: string; kind: 'reject'; reason: string}
 
 export interface ReviewState {
   /** Pending request ids per phone: keeps the superseding rule O(1) per decision. */
   pendingByPhone: Map<string, Set<string>>
-  requests: RequestRecord[]
   requestIndex: Map<string, number>
+  requests: RequestRecord[]
   subscriberIndex: Map<string, number>
   subscribers: Subscriber[]
 }
@@ -43,7 +42,9 @@ export function buildReviewState(requests: RequestRecord[], subscribers: Subscri
 
   const subscriberIndex = new Map<string, number>()
   for (const [i, s] of subscribers.entries()) subscriberIndex.set(s.phone, i)
-  return {pendingByPhone, requestIndex, requests, subscriberIndex, subscribers}
+  return {
+    pendingByPhone, requestIndex, requests, subscriberIndex, subscribers,
+  }
 }
 
 function addPending(map: Map<string, Set<string>>, phone: string, id: string): void {
@@ -56,7 +57,7 @@ function addPending(map: Map<string, Set<string>>, phone: string, id: string): v
 export function otherRequestsOf(state: ReviewState, request: RequestRecord): RequestRecord[] {
   if (request.phone === null) return []
   const ids = state.pendingByPhone.get(request.phone) ?? new Set()
-  return [...ids].filter((id) => id !== request.id).map((id) => state.requests[state.requestIndex.get(id)!])
+  return [...ids].filter(id => id !== request.id).map(id => state.requests[state.requestIndex.get(id)!])
 }
 
 export function findPending(state: ReviewState, id: string): RequestRecord {
@@ -102,37 +103,43 @@ export function applyDecision(state: ReviewState, decision: Decision, ctx: Decis
   const decided = {decidedAt: ctx.now, decidedBy: ctx.operator}
   let after: RequestRecord
   switch (decision.kind) {
-    case 'approve': {
-      if (before.phone === null) throw new CervenoError('PHONE_REQUIRED', {id: before.id})
-      if (before.action === 'ON') {
-        if (before.name === null) throw new CervenoError('NAME_INVALID', {id: before.id})
-        const r = activate(
-          state.subscribers,
-          state.subscriberIndex,
-          {consent: 'message', name: before.name, now: ctx.now, operator: ctx.operator, phone: before.phone, privacyNotice: ctx.privacyNotice, requestId: before.id},
-          {allowRename: true},
-        )
-        subscriber = {after: r.after, before: r.before, kind: r.kind}
-      } else {
-        const r = cease(state.subscribers, state.subscriberIndex, {now: ctx.now, operator: ctx.operator, phone: before.phone, requestId: before.id})
-        subscriber = {after: r.after, before: r.before, kind: 'ceased'}
-      }
-
-      after = {...before, ...decided, status: 'approved'}
-      break
+  case 'approve': {
+    if (before.phone === null) throw new CervenoError('PHONE_REQUIRED', {id: before.id})
+    if (before.action === 'ON') {
+      if (before.name === null) throw new CervenoError('NAME_INVALID', {id: before.id})
+      const r = activate(
+        state.subscribers,
+        state.subscriberIndex,
+        {
+          consent: 'message', name: before.name, now: ctx.now, operator: ctx.operator, phone: before.phone, privacyNotice: ctx.privacyNotice, requestId: before.id,
+        },
+        {allowRename: true},
+      )
+      subscriber = {after: r.after, before: r.before, kind: r.kind}
+    } else {
+      const r = cease(state.subscribers, state.subscriberIndex, {
+        now: ctx.now, operator: ctx.operator, phone: before.phone, requestId: before.id,
+      })
+      subscriber = {after: r.after, before: r.before, kind: 'ceased'}
     }
 
-    case 'discard': {
-      after = {...before, ...decided, status: 'discarded'}
-      break
-    }
+    after = {...before, ...decided, status: 'approved'}
+    break
+  }
 
-    case 'reject': {
-      const reason = decision.reason.trim()
-      if (reason === '') throw new CervenoError('USAGE', {detail: 'reason'})
-      after = {...before, ...decided, reason, status: 'rejected'}
-      break
+  case 'discard': {
+    after = {...before, ...decided, status: 'discarded'}
+    break
+  }
+
+  case 'reject': {
+    const reason = decision.reason.trim()
+    if (reason === '') throw new CervenoError('USAGE', {detail: 'reason'})
+    after = {
+      ...before, ...decided, reason, status: 'rejected',
     }
+    break
+  }
   }
 
   state.requests[at] = after
@@ -147,11 +154,15 @@ export function applyDecision(state: ReviewState, decision: Decision, ctx: Decis
       if (Date.parse(state.requests[i].receivedAt) > when) continue
       pending.delete(id)
       superseded.push({before: state.requests[i], by: before.id})
-      state.requests[i] = {...state.requests[i], ...decided, reason: before.id, status: 'superseded'}
+      state.requests[i] = {
+        ...state.requests[i], ...decided, reason: before.id, status: 'superseded',
+      }
     }
   }
 
-  return {decision, request: {after, before}, subscriber, superseded}
+  return {
+    decision, request: {after, before}, subscriber, superseded,
+  }
 }
 
-export {supersedePending}
+export {supersedePending} from './merge.js'

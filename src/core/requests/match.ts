@@ -34,7 +34,7 @@ const cache = new Map<string, RegExp>()
 function keywordPattern(keyword: string): RegExp {
   let re = cache.get(keyword)
   if (!re) {
-    const words = keyword.trim().split(/\s+/).map((w) => escapeRegExp(w)).join(String.raw`\s+`)
+    const words = keyword.trim().split(/\s+/).map(w => escapeRegExp(w)).join(String.raw`\s+`)
     re = new RegExp(String.raw`^\s*${words}\s*[:\-–]?\s*(on|off)(?![\p{L}\p{N}])(.*)$`, 'iu')
     cache.set(keyword, re)
   }
@@ -45,25 +45,25 @@ function keywordPattern(keyword: string): RegExp {
 /** Collapses whitespace and strips leading `:`/`-`/`,` and trailing `.,;:!?`; null when empty. */
 export function cleanName(raw: string): null | string {
   const name = raw
-    .replaceAll(/\s+/g, ' ')
-    .trim()
-    .replace(/^[:\-–,\s]+/, '')
-    .replace(/[.,;:!?\s]+$/, '')
-    .trim()
+  .replaceAll(/\s+/g, ' ')
+  .trim()
+  .replace(/^[:\-–,\s]+/, '')
+  .replace(/[.,;:!?\s]+$/, '')
+  .trim()
   return name === '' ? null : name
 }
 
 /** Applies the rule to a message text; null when the message is not a request. */
 export function matchRequest(text: string, keyword: string): MatchedRequest | null {
   const lines = stripEditMarker(normalizeText(text)).split(/\r\n|\r|\n/)
-  const first = lines.findIndex((l) => l.trim() !== '')
+  const first = lines.findIndex(l => l.trim() !== '')
   if (first === -1) return null
   const m = keywordPattern(keyword).exec(lines[first])
   if (!m) return null
   const action = m[1].toUpperCase() as RequestAction
   let name = cleanName(m[2])
   if (name === null) {
-    const next = lines.slice(first + 1).find((l) => l.trim() !== '')
+    const next = lines.slice(first + 1).find(l => l.trim() !== '')
     if (next !== undefined) name = cleanName(next)
   }
 
@@ -72,6 +72,6 @@ export function matchRequest(text: string, keyword: string): MatchedRequest | nu
 
 /** True when a message mentions the keyword anywhere: a near miss worth showing with --show-ignored. */
 export function mentionsKeyword(text: string, keyword: string): boolean {
-  const words = keyword.trim().split(/\s+/).map((w) => escapeRegExp(w)).join(String.raw`\s+`)
+  const words = keyword.trim().split(/\s+/).map(w => escapeRegExp(w)).join(String.raw`\s+`)
   return new RegExp(words, 'iu').test(normalizeText(text))
 }

@@ -37,7 +37,7 @@ export interface MergeResult {
  * the superseding rule. Mutates `list` in place. O(n + m).
  */
 export function mergeRequests(list: RequestRecord[], incoming: readonly IncomingRequest[], now: string): MergeResult {
-  const known = new Set(list.map((r) => r.id))
+  const known = new Set(list.map(r => r.id))
   const added: RequestRecord[] = []
   let duplicates = 0
   for (const inc of incoming) {
@@ -66,7 +66,7 @@ export function mergeRequests(list: RequestRecord[], incoming: readonly Incoming
     added.push(record)
   }
 
-  const superseded = supersedePending(list, now, new Set(added.map((r) => r.phone).filter((p): p is string => p !== null)))
+  const superseded = supersedePending(list, now, new Set(added.map(r => r.phone).filter((p): p is string => p !== null)))
   return {added, duplicates, superseded}
 }
 
@@ -92,7 +92,9 @@ export function supersedePending(list: RequestRecord[], now: string, phones: Rea
     const newest = list[idx.at(-1)!]
     for (const i of idx.slice(0, -1)) {
       out.push({before: list[i], by: newest.id})
-      list[i] = {...list[i], decidedAt: now, decidedBy: 'cerveno-info', reason: newest.id, status: 'superseded'}
+      list[i] = {
+        ...list[i], decidedAt: now, decidedBy: 'cerveno-info', reason: newest.id, status: 'superseded',
+      }
     }
   }
 
@@ -101,5 +103,5 @@ export function supersedePending(list: RequestRecord[], now: string, phones: Rea
 
 /** Pending requests, oldest first: the review queue. */
 export function pendingQueue(list: readonly RequestRecord[]): RequestRecord[] {
-  return list.filter((r) => r.status === 'pending').sort(byTime)
+  return list.filter(r => r.status === 'pending').sort(byTime)
 }

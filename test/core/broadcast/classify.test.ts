@@ -168,6 +168,7 @@ describe('broadcast/classify', () => {
 
   describe('parseRetryAfter', () => {
     const now = Date.parse('2026-03-01T10:00:00Z')
+
     it('reads delta seconds', () => {
       assert.equal(parseRetryAfter('2', now), 2000)
       assert.equal(parseRetryAfter(' 0 ', now), 0)

@@ -82,8 +82,8 @@ describe('broadcast/pacer', () => {
     assert.ok(Math.max(...perInstant.values()) <= 20)
     const slow = simulate(new RatePacer({rate: 10}), 3000)
     const gaps = timesOf(slow)
-      .slice(1)
-      .map((t, i) => t - timesOf(slow)[i])
+    .slice(1)
+    .map((t, i) => t - timesOf(slow)[i])
     assert.ok(Math.min(...gaps) >= 99, `gaps ${gaps.join(',')}`)
   })
 
@@ -112,10 +112,10 @@ describe('broadcast/pacer', () => {
   describe('slow-down and recovery', () => {
     it('halves the rate and pauses every start until the pause ends', () => {
       const pacer = new RatePacer({rate: 80})
-      const sim = simulate(pacer, 20_000, {events: [[2000, (now) => pacer.slowDown(now, {pauseUntilMs: now + 3000})]]})
+      const sim = simulate(pacer, 20_000, {events: [[2000, now => pacer.slowDown(now, {pauseUntilMs: now + 3000})]]})
       const times = timesOf(sim)
-      assert.equal(times.filter((t) => t >= 2000 && t < 5000).length, 0)
-      assert.ok(times.some((t) => t >= 5000 && t < 6000))
+      assert.equal(times.filter(t => t >= 2000 && t < 5000).length, 0)
+      assert.ok(times.some(t => t >= 5000 && t < 6000))
       assert.equal(sim.starts.find(([t]) => t >= 5000)![1], 40)
       assertWindowsRespectRate(sim)
       assert.equal(pacer.state(20_000).slowDowns, 1)
@@ -168,9 +168,9 @@ describe('broadcast/pacer', () => {
     it('simulated run with throttling: windows respect the rate in force, and the target, always', () => {
       const pacer = new RatePacer({rate: 200, recoveryStepMs: 2000})
       const events: Array<[number, (now: number) => void]> = [
-        [1000, (now) => pacer.slowDown(now, {pauseUntilMs: now + 500})],
-        [1200, (now) => pacer.slowDown(now, {requestStartedMs: 900})],
-        [4000, (now) => pacer.slowDown(now)],
+        [1000, now => pacer.slowDown(now, {pauseUntilMs: now + 500})],
+        [1200, now => pacer.slowDown(now, {requestStartedMs: 900})],
+        [4000, now => pacer.slowDown(now)],
       ]
       const sim = simulate(pacer, 30_000, {events})
       assertWindowsRespectRate(sim)
@@ -190,12 +190,10 @@ describe('broadcast/pacer', () => {
         (rate, lateness, throttles) => {
           const pacer = new RatePacer({rate, recoveryStepMs: 700})
           let i = 0
-          const events = throttles.map(
-            ([at, pause]): [number, (now: number) => void] => [
-              at,
-              (now) => pacer.slowDown(now, pause === null ? {} : {pauseUntilMs: now + pause}),
-            ],
-          )
+          const events = throttles.map(([at, pause]): [number, (now: number) => void] => [
+            at,
+            now => pacer.slowDown(now, pause === null ? {} : {pauseUntilMs: now + pause}),
+          ])
           const sim = simulate(pacer, 5000, {events, late: () => lateness[i++ % lateness.length]})
           assertWindowsRespectRate(sim)
           assert.ok(maxInWindow(timesOf(sim)) <= rate)

@@ -14,6 +14,7 @@ const TEMPLATE = {language: 'it', name: 'avviso_servizio'}
 
 // Strings rich in the characters that matter: whitespace of every kind, controls, accents, emoji.
 const tricky = fc.string({
+  maxLength: 60,
   unit: fc.constantFrom(
     ' ',
     '\n',
@@ -35,9 +36,8 @@ const tricky = fc.string({
     '👍',
     '👨‍👩‍👧',
   ),
-  maxLength: 60,
 })
-const anyText = fc.oneof(tricky, fc.string({unit: 'grapheme', maxLength: 60}), fc.string({maxLength: 60}))
+const anyText = fc.oneof(tricky, fc.string({maxLength: 60, unit: 'grapheme'}), fc.string({maxLength: 60}))
 // Not blank: holds at least one character that is neither whitespace nor a control.
 // eslint-disable-next-line no-control-regex
 const isBlank = (s: string): boolean => /^[\s\u0000-\u001F\u007F-\u009F]*$/.test(s)
@@ -60,7 +60,7 @@ describe('broadcast/payload', () => {
 
     it('property: output never has \\n, \\t or 5 spaces in a row, is trimmed, and is not empty for non-blank input', () => {
       fc.assert(
-        fc.property(anyText, (input) => {
+        fc.property(anyText, input => {
           const out = flattenParameter(input)
           assert.ok(!out.includes('\n') && !out.includes('\t') && !out.includes('\r'), JSON.stringify(out))
           assert.ok(!out.includes('     '), JSON.stringify(out))
@@ -100,27 +100,35 @@ describe('broadcast/payload', () => {
     it('measures the template limit on the flattened text, default 1024, configurable', () => {
       assert.deepEqual(validateNotice('x'.repeat(1024), 'template'), [])
       assert.deepEqual(validateNotice('x'.repeat(1025), 'template'), [
-        {code: 'tooLong', length: 1025, max: 1024, severity: 'error'},
+        {
+          code: 'tooLong', length: 1025, max: 1024, severity: 'error',
+        },
       ])
       // 1030 typed characters, 1024 after flattening the spaces: fits.
       assert.deepEqual(validateNotice(`${'x'.repeat(512)}       ${'x'.repeat(511)}`, 'template'), [
         {code: 'flattened', severity: 'warning'},
       ])
       assert.deepEqual(validateNotice('x'.repeat(61), 'template', {maxLength: 60}), [
-        {code: 'tooLong', length: 61, max: 60, severity: 'error'},
+        {
+          code: 'tooLong', length: 61, max: 60, severity: 'error',
+        },
       ])
     })
 
     it('applies 4096 to free text', () => {
       assert.deepEqual(validateNotice('x'.repeat(4096), 'text'), [])
       assert.deepEqual(validateNotice('x'.repeat(4097), 'text'), [
-        {code: 'tooLong', length: 4097, max: 4096, severity: 'error'},
+        {
+          code: 'tooLong', length: 4097, max: 4096, severity: 'error',
+        },
       ])
     })
 
     it('reports control characters with their count and first position', () => {
       assert.deepEqual(validateNotice('ok\u0007 then\u001B', 'text'), [
-        {code: 'controlChars', count: 2, firstIndex: 2, severity: 'error'},
+        {
+          code: 'controlChars', count: 2, firstIndex: 2, severity: 'error',
+        },
       ])
     })
 
@@ -184,7 +192,7 @@ describe('broadcast/payload', () => {
 
     it('property: every parameter it builds satisfies Meta', () => {
       fc.assert(
-        fc.property(anyText, (input) => {
+        fc.property(anyText, input => {
           let message
           try {
             message = buildTemplateMessage('+393471234567', TEMPLATE, input)

@@ -1,4 +1,4 @@
-/* eslint-disable camelcase -- the Cloud API's own field names */
+
 import fc from 'fast-check'
 import {strict as assert} from 'node:assert'
 
