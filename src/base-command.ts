@@ -39,6 +39,8 @@ export function describeError(err: unknown): ErrorView {
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static baseFlags = {
     'data-dir': Flags.directory({description: common.dataDirFlag, helpGroup: 'GLOBAL'}),
+    // Replaces oclif's English --json description; enableJsonFlag still wires its behaviour.
+    json: Flags.boolean({description: common.jsonFlag, helpGroup: 'GLOBAL'}),
   }
   static enableJsonFlag = true
   protected args!: BaseArgs<T>

@@ -41,6 +41,15 @@ export const ERROR_EXIT = {
   BROADCAST_UNKNOWN: EXIT.conflict,
   CANCELLED: EXIT.cancelled,
   PARTIAL: EXIT.partial,
+  BROADCAST_FATAL: EXIT.api,
+  BROADCAST_PAUSED: EXIT.api,
+  BROADCAST_INTERRUPTED: EXIT.cancelled,
+  BROADCAST_RUNNING: EXIT.conflict,
+  BROADCAST_NOT_RESUMABLE: EXIT.conflict,
+  NO_RECIPIENTS: EXIT.conflict,
+  EXPORT_OPTION_INVALID: EXIT.usage,
+  DATE_INVALID: EXIT.usage,
+  ERASURE_INCOMPLETE: EXIT.partial,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_EXIT

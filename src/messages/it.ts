@@ -25,14 +25,96 @@ const ROW_REASONS: Record<string, string> = {
   value: 'il valore non è tra quelli ammessi',
 }
 
+const FATAL_HINTS: Record<string, string> = {
+  account:
+    "l'account WhatsApp Business è limitato o bloccato (qualità dei messaggi o politiche di Meta). Controllarne lo stato in WhatsApp Manager.",
+  endpoint:
+    "l'indirizzo dell'API non è corretto. Controllare WHATSAPP_PHONE_NUMBER_ID (l'identificativo del numero, non il numero stesso), WHATSAPP_API_VERSION e WHATSAPP_API_URL.",
+  payload: "WhatsApp non accetta il contenuto del messaggio. Controllare il testo dell'avviso e il modello.",
+  payment: "c'è un problema con il metodo di pagamento dell'account WhatsApp Business. Risolverlo in Meta Business Manager.",
+  permissions:
+    "il token non ha i permessi sul numero o sull'account WhatsApp. In Meta Business Manager dare all'utente di sistema l'accesso all'account WhatsApp Business e al numero.",
+  registration: 'il numero del Comune non risulta registrato sulla Cloud API. Completare la registrazione del numero.',
+  template:
+    'il modello non esiste in quella lingua, non è approvato, è sospeso o non corrisponde ai parametri. Controllare nome e lingua del modello (--template, --language o config.json) in WhatsApp Manager.',
+  token:
+    'il token di accesso (WHATSAPP_TOKEN) è scaduto o non è valido. Generarne uno nuovo per l\'utente di sistema in Meta Business Manager e impostarlo nella variabile WHATSAPP_TOKEN.',
+  unknown: "risposta inattesa di WhatsApp. Riprovare più tardi; se si ripete, segnalarlo all'assistenza informatica.",
+}
+
+const CONFIG_HINTS: Record<string, string> = {
+  WHATSAPP_PHONE_NUMBER_ID:
+    "Impostare la variabile WHATSAPP_PHONE_NUMBER_ID (o phoneNumberId in config.json) con l'identificativo del numero del Comune indicato in WhatsApp Manager (non il numero di telefono).",
+  WHATSAPP_TOKEN:
+    "Impostare la variabile di ambiente WHATSAPP_TOKEN con il token dell'utente di sistema (per sicurezza non si legge da nessun file).",
+}
+
+const CONFIG_PROBLEMS: Record<string, string> = {
+  format: 'il formato non è quello atteso (es. WHATSAPP_API_URL=https://graph.facebook.com, WHATSAPP_API_VERSION=v24.0, WHATSAPP_PHONE_NUMBER_ID di sole cifre).',
+  insecure: 'il token non può viaggiare in chiaro: usare un indirizzo https://.',
+}
+
+function noticeProblem(p: P): string {
+  switch (p.problem) {
+    case 'missing': {
+      return 'il file non esiste.'
+    }
+
+    case 'notAFile': {
+      return 'non è un file di testo (è una cartella?).'
+    }
+
+    case 'unreadable': {
+      return 'il file non si può leggere (permessi?).'
+    }
+
+    case 'fileTooBig': {
+      return `il file è troppo grande per essere un avviso (massimo ${s(p.max)} byte).`
+    }
+
+    case 'encoding': {
+      return `il file non è in UTF-8 (riga ${s(p.line)}). Salvarlo come "UTF-8" dall'editor di testo.`
+    }
+
+    case 'empty': {
+      return 'il file è vuoto.'
+    }
+
+    case 'tooLong': {
+      return `il testo è troppo lungo: ${s(p.length)} caratteri, il massimo è ${s(p.max)}. Accorciarlo.`
+    }
+
+    case 'controlChars': {
+      return `il testo contiene ${s(p.count)} caratteri di controllo invisibili: ricopiarlo in un editor di testo semplice.`
+    }
+
+    default: {
+      return `problema "${s(p.problem)}".`
+    }
+  }
+}
+
 export const errors: Record<ErrorCode, (p: P) => string> = {
   ALREADY_ACTIVE: (p) => `Il numero ${s(p.phone)} è già iscritto e attivo: nessuna modifica.`,
   ALREADY_DECIDED: (p) => `La richiesta ${s(p.id)} è già stata decisa (${s(p.status)}): nessuna decisione applicata.`,
   API_FATAL: (p) => `WhatsApp ha rifiutato l'invio (codice ${s(p.code)}): ${s(p.hint)}`,
   BROADCAST_UNKNOWN: (p) => `Nessun invio con identificativo ${s(p.id)}. Vedere "cerveno-info broadcast list".`,
+  BROADCAST_FATAL: (p) =>
+    `Invio ${s(p.id)} fermato: WhatsApp ha rifiutato la richiesta${p.code === undefined ? '' : ` (codice ${s(p.code)})`}. ${FATAL_HINTS[s(p.hint)] ?? FATAL_HINTS.unknown}${p.details ? ` Dettaglio di WhatsApp: ${s(p.details)}.` : ''} Messaggi accettati in questa esecuzione: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Dopo aver risolto il problema, riprendere con: cerveno-info broadcast --resume ${s(p.id)}`,
+  BROADCAST_INTERRUPTED: (p) =>
+    `Invio ${s(p.id)} interrotto: le richieste già partite sono state completate e registrate (${s(p.sent)} messaggi accettati, ${s(p.pending)} ancora da inviare). Per riprendere: cerveno-info broadcast --resume ${s(p.id)}`,
+  BROADCAST_NOT_RESUMABLE: (p) => `L'invio ${s(p.id)} era una simulazione (--dry-run): non c'è nulla da riprendere. Per inviare davvero usare --file.`,
+  BROADCAST_PAUSED: (p) =>
+    `Invio ${s(p.id)} sospeso dopo ${s(p.count)} destinatari di fila senza successo${p.code === undefined ? '' : ` (codice più frequente: ${s(p.code)})`}: di solito la causa non sono i singoli cittadini ma l'account, il modello o la rete. Controllare con "cerveno-info broadcast show ${s(p.id)}", poi riprendere con: cerveno-info broadcast --resume ${s(p.id)} (e ritentare i falliti con --retry-failed ${s(p.id)}).`,
+  BROADCAST_RUNNING: (p) =>
+    `È già in corso un altro invio${p.pid ? ` (processo ${s(p.pid)})` : ''}: si può eseguire un solo invio alla volta per cartella dati. Attendere che finisca.`,
+  NO_RECIPIENTS: () => 'Nessun iscritto attivo: non c\'è nessuno a cui inviare l\'avviso.',
   CANCELLED: () => 'Operazione annullata.',
-  CONFIG_INVALID: (p) => `Configurazione non valida in ${s(p.file)}: controllare il campo "${s(p.field)}".`,
-  CONFIG_MISSING: (p) => `Manca la configurazione ${s(p.name)}. ${s(p.hint)}`,
+  CONFIG_INVALID: (p) =>
+    p.key === undefined
+      ? `Configurazione non valida in ${s(p.file)}: controllare il campo "${s(p.field)}".`
+      : `Valore non valido per ${s(p.key)}: ${CONFIG_PROBLEMS[s(p.problem)] ?? CONFIG_PROBLEMS.format}`,
+  CONFIG_MISSING: (p) => `Manca la configurazione ${s(p.name)}. ${s(p.hint ?? CONFIG_HINTS[s(p.name)])}`,
   CONFIG_TOO_NEW: (p) =>
     `La cartella dati è stata scritta da una versione più recente di cerveno-info (formato ${s(p.found)}, questa versione legge fino al ${s(p.supported)}). Aggiornare cerveno-info.`,
   DATA_DIR_MISSING: (p) =>
@@ -47,13 +129,30 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   NAME_INVALID: () => 'Il nome è vuoto: indicare nome e cognome.',
   NO_TTY: (p) => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,
   NOT_SUBSCRIBED: (p) => `Il numero ${s(p.phone)} non risulta iscritto e attivo: nessuna modifica.`,
-  NOTICE_INVALID: (p) => `Avviso non valido (${s(p.file)}): ${s(p.reason)}`,
+  NOTICE_INVALID: (p) => `Avviso non valido (${s(p.file)}): ${p.reason === undefined ? noticeProblem(p) : s(p.reason)}`,
   PARTIAL: (p) => `Completato con ${s(p.count)} errori.`,
   PHONE_INVALID: (p) =>
     `Numero di telefono non valido: "${s(p.input)}" ${PHONE_PROBLEMS[s(p.problem)] ?? ''}. Esempi validi: +39 333 123 4567, 3331234567.`,
   PHONE_REQUIRED: (p) => `La richiesta ${s(p.id)} non ha un numero di telefono: indicarlo prima di approvarla.`,
   UNKNOWN_REQUEST: (p) => `Nessuna richiesta con identificativo ${s(p.id)}: nessuna decisione applicata.`,
   USAGE: (p) => s(p.detail),
+  EXPORT_OPTION_INVALID: (p) => EXPORT_OPTION_PROBLEMS[s(p.reason)]?.(p) ?? `Opzione non valida per l'esportazione (${s(p.reason)}).`,
+  DATE_INVALID: (p) => `Data non valida: "${s(p.input)}". Scriverla come 2025-03-14 oppure 14/03/2025.`,
+  ERASURE_INCOMPLETE: (p) =>
+    `Cancellazione incompleta: ${s(p.count)} file contengono ancora i dati e non si possono ripulire automaticamente (${s(p.files)}). Eliminarli o correggerli a mano, poi ripetere il comando.`,
+}
+
+const EXPORT_WHAT: Record<string, string> = {audit: 'il registro', broadcast: 'un invio', requests: 'le richieste', subscribers: 'gli iscritti'}
+
+const EXPORT_OPTION_PROBLEMS: Record<string, (p: P) => string> = {
+  extraId: (p) => `L'identificativo "${s(p.value)}" serve solo per "export broadcast <id>".`,
+  id: () => 'Indicare quale invio esportare: cerveno-info export broadcast <id> (vedere "cerveno-info broadcast list").',
+  since: (p) => `--since non si applica esportando ${EXPORT_WHAT[s(p.what)] ?? s(p.what)}.`,
+  status: (p) =>
+    p.allowed === undefined
+      ? `--status non si applica esportando ${EXPORT_WHAT[s(p.what)] ?? s(p.what)}.`
+      : `Stato "${s(p.value)}" non valido esportando ${EXPORT_WHAT[s(p.what)] ?? s(p.what)}: usare ${s(p.allowed)}.`,
+  vcf: () => 'Il formato vcf (rubrica) vale solo per gli iscritti: cerveno-info export subscribers --format vcf',
 }
 
 export const common = {
@@ -101,12 +200,26 @@ export const subscribers = {
   },
 }
 
+const MONTHS = ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic']
+
 export const stats = {
   summary: 'Statistiche del servizio.',
-  description: 'Conta gli iscritti per stato e le richieste in attesa.',
+  description:
+    "Conta iscritti e richieste per stato, dice da quanto aspetta la richiesta in attesa più vecchia, disegna iscrizioni e cessazioni mese per mese negli ultimi 12 mesi e mostra quanti destinatari di ogni avviso lo hanno ricevuto. Per gli script usare --json.",
   active: (n: number) => `Iscritti attivi:   ${n}`,
   ceased: (n: number) => `Iscrizioni cessate: ${n}`,
   total: (n: number) => `Totale nel registro: ${n}`,
+  requests: (r: {approved: number; discarded: number; pending: number; rejected: number; superseded: number; total: number}) =>
+    `Richieste: ${r.pending} in attesa, ${r.approved} approvate, ${r.rejected} respinte, ${r.discarded} scartate, ${r.superseded} superate (totale ${r.total}).`,
+  noPending: 'Nessuna richiesta in attesa di verifica.',
+  pending: (n: number, oldest: string, days: number) =>
+    `Da verificare: ${n}; la più vecchia è del ${oldest} (${days === 0 ? 'meno di un giorno fa' : days === 1 ? 'aspetta da 1 giorno' : `aspetta da ${days} giorni`}).`,
+  chartTitle: (n: number) => `Iscrizioni e cessazioni negli ultimi ${n} mesi`,
+  chartLegend: 'prima colonna: iscrizioni · seconda colonna: cessazioni',
+  month: (ym: string) => `${MONTHS[Number(ym.slice(5, 7)) - 1] ?? ym.slice(5, 7)} ${ym.slice(0, 4)}`,
+  broadcastsTitle: 'Consegna degli avvisi (destinatari che lo hanno ricevuto)',
+  broadcastLine: (b: {deliveryRate: null | number; delivered: number; failed: number; id: string; read: number; recipients: number; startedAt: string}) =>
+    `  ${b.id} del ${b.startedAt}: consegnato a ${b.delivered} su ${b.recipients} (${b.deliveryRate === null ? '—' : `${(b.deliveryRate * 100).toFixed(1).replace('.', ',')}%`}), letto da ${b.read}, non riuscito per ${b.failed}`,
 }
 
 export const requests = {
@@ -259,4 +372,383 @@ export const importCmd = {
   nearMiss: (source: string, who: string, text: string) => `  ${source} ${who}: ${text}`,
   failedFiles: (n: number) => `${n} file non importati: vedere sopra. Gli altri sono stati importati.`,
   handEdited: (file: string) => `Nota: ${file} era stato modificato a mano; il file è valido ed è stato accettato.`,
+}
+
+const nf = new Intl.NumberFormat('it-IT')
+const num = (n: number) => nf.format(n)
+
+/** "circa 2 minuti" style durations for estimates and ETAs. */
+function duration(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000))
+  if (seconds < 90) return `${seconds} ${seconds === 1 ? 'secondo' : 'secondi'}`
+  const minutes = Math.round(seconds / 60)
+  if (minutes < 90) return `${minutes} minuti`
+  const hours = Math.floor(minutes / 60)
+  const rest = minutes % 60
+  return `${hours} ${hours === 1 ? 'ora' : 'ore'}${rest > 0 ? ` e ${rest} minuti` : ''}`
+}
+
+const RUN_STATUS: Record<string, string> = {
+  completed: 'completato',
+  'dry-run': 'simulazione',
+  interrupted: 'interrotto',
+  paused: 'sospeso',
+  running: 'in corso',
+  stopped: 'fermato',
+}
+
+const OUTCOME: Record<string, string> = {failed: 'non riuscito', pending: 'da inviare', sent: 'accettato', uncertain: 'incerto'}
+const DELIVERY: Record<string, string> = {delivered: 'consegnato', failed: 'non consegnato', read: 'letto', sent: 'inviato'}
+
+export const broadcast = {
+  summary: 'Invia un avviso a tutti gli iscritti attivi tramite WhatsApp.',
+  description: [
+    "Invia l'avviso contenuto nel file a ogni iscritto attivo, uno per uno, con il modello WhatsApp approvato (il testo",
+    "dell'avviso riempie il parametro del modello). Prima mostra esattamente che cosa verrà inviato, a quanti",
+    'destinatari e in quanto tempo, e chiede conferma. Ogni invio è registrato in invii/<id>/: un invio interrotto si',
+    'riprende con --resume <id> e nessuno riceve due volte lo stesso avviso.',
+    '',
+    'Configurazione: WHATSAPP_TOKEN (obbligatoria, solo come variabile di ambiente), WHATSAPP_PHONE_NUMBER_ID,',
+    'WHATSAPP_API_VERSION, WHATSAPP_API_URL (predefinito https://graph.facebook.com); phoneNumberId e apiVersion',
+    'si possono indicare anche in config.json.',
+  ].join('\n'),
+  flags: {
+    dryRun: 'Mostra che cosa verrebbe inviato e a quanti destinatari, senza inviare nulla e senza collegarsi a WhatsApp.',
+    file: "File di testo (UTF-8) con l'avviso da inviare.",
+    language: 'Lingua del modello, esattamente come approvata (es. it). Predefinita: config.json.',
+    rate: 'Messaggi al secondo, da 1 a 1000. Predefinito: config.json (20).',
+    resume: 'Riprende un invio interrotto: invia solo ai destinatari che non hanno ancora un esito.',
+    retryFailed: 'Ritenta i destinatari di un invio il cui errore può essere temporaneo (e quelli ancora da inviare).',
+    retryUncertain:
+      'Con --resume o --retry-failed: reinvia anche ai destinatari con esito incerto (potrebbero riceverlo due volte).',
+    template: 'Nome del modello WhatsApp approvato. Predefinito: config.json.',
+    text: 'Invia testo libero invece del modello: WhatsApp lo consegna solo a chi ha scritto al Comune nelle ultime 24 ore.',
+    to: 'Invio di prova a un solo numero (registrato come prova).',
+    yes: 'Non chiedere conferma (per script).',
+  },
+  needFile: "Indicare il file dell'avviso con --file (oppure --resume <id> per riprendere un invio).",
+  retryUncertainAlone: '--retry-uncertain si usa insieme a --resume <id> o --retry-failed <id>.',
+  noTtyHint: "Aggiungere --yes per confermare l'invio senza domande (provare prima con --dry-run).",
+
+  plan: (v: {
+    budget: {exceeds: boolean; limit: number; remaining: number; usedLast24h: number}
+    estimatedMs: number
+    file: null | string
+    id: string
+    kind: string
+    mode: string
+    queued: number
+    rate: number
+    recipients: number
+    template: null | {language: string; name: string}
+    test: null | string
+    text: string
+    uncertainLeft: number
+    warnings: string[]
+  }) => {
+    const lines: string[] = []
+    if (v.kind === 'new') lines.push(`Avviso da inviare${v.file ? ` (file ${v.file})` : ''}:`)
+    else lines.push(`${v.kind === 'resume' ? 'Ripresa' : 'Nuovo tentativo'} dell'invio ${v.id}:`)
+    lines.push(
+      v.template
+        ? `  modello WhatsApp "${v.template.name}", lingua "${v.template.language}"; l'avviso riempie il parametro del modello.`
+        : '  testo libero (--text), senza modello.',
+      'Testo che riceverà ogni cittadino, esattamente come inviato:',
+      ...v.text.split('\n').map((l) => `  │ ${l}`),
+    )
+    if (v.warnings.includes('flattened')) {
+      lines.push('Nota: a capo e spazi ripetuti sono diventati un solo spazio, come WhatsApp richiede per i parametri dei modelli.')
+    }
+
+    if (v.mode === 'text') {
+      lines.push(
+        "Attenzione: il testo libero arriva solo a chi ha scritto al Comune nelle ultime 24 ore; per gli altri l'invio non riesce (codice 131047). Per gli avvisi usare il modello approvato.",
+      )
+    }
+
+    if (v.test) lines.push(`Invio di prova al solo numero ${v.test} (registrato come prova).`)
+    else if (v.kind === 'new') lines.push(`Destinatari: ${num(v.recipients)} iscritti attivi (elenco fissato all'avvio dell'invio).`)
+    else lines.push(`Destinatari dell'invio: ${num(v.recipients)}; da inviare ora: ${num(v.queued)}; già con un esito: ${num(v.recipients - v.queued - v.uncertainLeft)}.`)
+    if (v.uncertainLeft > 0) {
+      lines.push(
+        `Esclusi ${num(v.uncertainLeft)} destinatari con esito incerto (potrebbero averlo già ricevuto): per reinviare anche a loro aggiungere --retry-uncertain.`,
+      )
+    }
+
+    if (v.queued > 0) lines.push(`Durata stimata: circa ${duration(v.estimatedMs)} (${num(v.rate)} messaggi al secondo).`)
+    lines.push(
+      `Limite giornaliero WhatsApp: ${num(v.budget.limit)} destinatari nelle 24 ore; già raggiunti ${num(v.budget.usedLast24h)}; disponibili ${num(v.budget.remaining)}.`,
+    )
+    if (v.budget.exceeds) {
+      lines.push(
+        "Attenzione: questo invio supera il limite giornaliero (config.json, messagingLimit): WhatsApp potrebbe rifiutare i messaggi oltre il limite. Verificare il limite attuale in WhatsApp Manager o dividere l'invio.",
+      )
+    }
+
+    return lines.join('\n')
+  },
+  dryRunHeader: 'Simulazione (--dry-run): nessun messaggio inviato, nessun collegamento a WhatsApp.',
+  dryRunRequest: 'Richiesta che verrebbe inviata al primo destinatario (token nascosto):',
+  dryRunMissing: (names: string[]) => `Per l'invio vero mancano ancora: ${names.join(', ')}.`,
+  dryRunRecorded: (id: string) => `Simulazione registrata come ${id} (vedere "cerveno-info broadcast list").`,
+  nothingToDo: (id: string) => `Invio ${id}: nessun destinatario da inviare, ognuno ha già un esito.`,
+  confirm: (queued: number) => `Inviare l'avviso a ${num(queued)} ${queued === 1 ? 'destinatario' : 'destinatari'}?`,
+  confirmYes: 'Sì, invia',
+  confirmNo: 'No, annulla',
+  changed: (before: number, after: number) =>
+    `Nota: nel frattempo il registro è cambiato: i destinatari sono ${num(after)} (erano ${num(before)}).`,
+  started: (id: string) => `Invio ${id} avviato. Se si interrompe, si riprende con: cerveno-info broadcast --resume ${id}`,
+  stopping:
+    'Interruzione richiesta: attendo le risposte alle richieste già partite e chiudo il registro (Ctrl-C di nuovo per uscire subito: quei destinatari resteranno incerti).',
+  forced: (id: string) =>
+    `Uscita immediata. Le richieste senza risposta restano incerte. Per riprendere: cerveno-info broadcast --resume ${id}`,
+  progressBar: 'Invio {bar} {percentage}% | {value}/{total} | {speed} al secondo | non riusciti {failed} | incerti {uncertain} | fine tra {eta_formatted}',
+  progressLine: (p: {done: number; etaMs: number; failed: number; retrying: number; total: number; uncertain: number}) =>
+    `Inviati ${num(p.done)} di ${num(p.total)} (${Math.floor((p.done / Math.max(1, p.total)) * 100)}%); non riusciti ${num(p.failed)}, incerti ${num(p.uncertain)}${p.retrying > 0 ? `, in attesa di nuovo tentativo ${num(p.retrying)}` : ''}; fine tra circa ${duration(p.etaMs)}.`,
+  done: (r: {durationMs: number; failed: number; id: string; sent: number; skipped: number; uncertain: number}) => {
+    const lines = [
+      `Invio ${r.id} completato in ${duration(r.durationMs)}: ${num(r.sent)} messaggi accettati da WhatsApp, ${num(r.failed)} non riusciti, ${num(r.uncertain)} incerti${r.skipped > 0 ? ` (${num(r.skipped)} destinatari avevano già un esito)` : ''}.`,
+    ]
+    if (r.failed > 0) {
+      lines.push(
+        `Non riusciti: dettagli con "cerveno-info broadcast show ${r.id}"; per ritentare quelli con un errore che può essere temporaneo: cerveno-info broadcast --retry-failed ${r.id}`,
+      )
+    }
+
+    if (r.uncertain > 0) {
+      lines.push(
+        `Incerti: WhatsApp non ha risposto e potrebbero averlo ricevuto, quindi non sono stati reinviati. Importare le notifiche di stato ("cerveno-info import") per saperlo, oppure reinviare con: cerveno-info broadcast --resume ${r.id} --retry-uncertain`,
+      )
+    }
+
+    lines.push('"Accettato" vuol dire preso in carico da WhatsApp; la consegna si vede importando le notifiche di stato.')
+    return lines.join('\n')
+  },
+
+  list: {
+    summary: 'Elenca gli invii fatti.',
+    description: 'Mostra gli invii dal più vecchio al più recente, con stato e conteggi (accettati, non riusciti, incerti).',
+    none: 'Nessun invio registrato.',
+    header: ['Invio', 'Iniziato', 'Stato', 'Destinatari', 'Accettati', 'Non riusciti', 'Incerti'],
+    status: (status: string, test: boolean) => `${RUN_STATUS[status] ?? status}${test ? ' (prova)' : ''}`,
+  },
+
+  show: {
+    summary: "Mostra l'esito di un invio.",
+    description:
+      "Conteggi per esito (accettati, consegnati, letti, non riusciti, incerti, da inviare) e i destinatari con problemi. L'elenco completo per destinatario con --json.",
+    idArg: "Identificativo dell'invio (vedere \"cerveno-info broadcast list\").",
+    header: (v: {finishedAt: null | string; id: string; startedAt: string; status: string; test: boolean}) =>
+      `Invio ${v.id}: ${RUN_STATUS[v.status] ?? v.status}${v.test ? ' (prova)' : ''}, iniziato ${v.startedAt}${v.finishedAt ? `, ultima esecuzione terminata ${v.finishedAt}` : ''}.`,
+    template: (t: null | {language: string; name: string}) =>
+      t ? `Modello "${t.name}" (${t.language}). Testo inviato:` : 'Testo libero inviato:',
+    totals: (t: {delivered: number; failed: number; pending: number; read: number; sent: number; uncertain: number}) =>
+      `Accettati ${num(t.sent)} (consegnati ${num(t.delivered)}, letti ${num(t.read)}) · non riusciti ${num(t.failed)} · incerti ${num(t.uncertain)} · da inviare ${num(t.pending)}`,
+    problemsHeader: ['Telefono', 'Esito', 'Codice', 'Consegna'],
+    outcome: (o: string) => OUTCOME[o] ?? o,
+    delivery: (d: null | string) => (d === null ? '' : (DELIVERY[d] ?? d)),
+    more: (n: number) => `… e altri ${num(n)}: elenco completo con --json.`,
+    resumeHint: (id: string) => `Per completarlo: cerveno-info broadcast --resume ${id}`,
+  },
+}
+
+const SUBSCRIBER_WORDS = {active: 'attivo', ceased: 'cessato'} as Record<string, string>
+const CONSENT_WORDS = {'in-person': 'di persona allo sportello', message: 'messaggio WhatsApp'} as Record<string, string>
+const REQUEST_WORDS = {approved: 'approvata', discarded: 'scartata', pending: 'in attesa', rejected: 'respinta', superseded: 'superata'} as Record<string, string>
+
+/** What a Cloud API error code means for one recipient (cloud-api.md §3.3), for delivery reports. */
+const API_CODES: Record<string, string> = {
+  '130472': 'il numero è in un gruppo sperimentale di WhatsApp: il messaggio non viene consegnato',
+  '131000': 'errore sconosciuto di WhatsApp',
+  '131008': 'manca un parametro obbligatorio del messaggio',
+  '131009': 'numero di telefono o parametro non valido',
+  '131016': 'servizio WhatsApp temporaneamente non disponibile',
+  '131021': 'il destinatario è il numero stesso del Comune',
+  '131026': "messaggio non recapitabile: il numero non usa WhatsApp, non ha accettato i termini aggiornati o ha un'app troppo vecchia",
+  '131047': 'fuori dalla finestra di 24 ore: il testo libero non è ammesso, serve il modello approvato',
+  '131048': 'limite anti-spam: WhatsApp ha limitato il numero del Comune',
+  '131049': 'WhatsApp ha scelto di non consegnarlo (troppi messaggi per questo utente): non ritentare prima di 24 ore',
+  '131050': 'il cittadino ha scelto di non ricevere più messaggi di questo tipo dal Comune',
+  '131056': 'troppi messaggi allo stesso numero in poco tempo',
+  '132000': 'il numero di parametri non corrisponde al modello WhatsApp',
+  '132001': 'il modello WhatsApp non esiste in questa lingua o non è approvato',
+  '132005': 'il testo del modello compilato è troppo lungo',
+  '132012': 'un parametro del modello non è nel formato richiesto',
+  '132015': 'il modello WhatsApp è sospeso per bassa qualità',
+  '132016': 'il modello WhatsApp è stato disattivato',
+  '*': 'errore di WhatsApp: cercare il codice nella documentazione di Meta',
+}
+
+export const exportCmd = {
+  summary: 'Esporta iscritti, richieste, esito di un invio o registro delle operazioni (Excel, CSV, rubrica vCard).',
+  description: [
+    'Scrive un file pronto per Excel (predefinito: si apre con un doppio clic, colonne separate, accenti corretti),',
+    'un CSV standard (RFC 4180) per altri programmi, oppure per gli iscritti una rubrica vCard da importare nel telefono',
+    "per le liste broadcast dell'app WhatsApp Business (file da al massimo 256 contatti, uno per lista).",
+    'Ogni riga riporta lo stato, tutte le date (richiesta, decisione, cessazione) e chi ha deciso. I numeri di telefono',
+    "restano testo (+39…, preceduti da un apostrofo, mai in notazione scientifica) e i valori che Excel eseguirebbe come",
+    'formule (iniziano con = + - @) sono resi innocui allo stesso modo.',
+    'Il file predefinito è esportazioni/<cosa>-AAAA-MM-GG.csv (o .vcf) nella cartella dati; un file esistente non viene',
+    'mai sovrascritto senza --force. Non fa domande: si può pianificare (cron, Utilità di pianificazione di Windows).',
+  ].join('\n'),
+  whatArg: "Cosa esportare: subscribers (iscritti), requests (richieste), broadcast (esito di un invio, seguito dal suo identificativo) o audit (registro delle operazioni).",
+  idArg: "Identificativo dell'invio (solo con broadcast; vedere \"cerveno-info broadcast list\").",
+  flags: {
+    format: 'excel (predefinito, doppio clic in Excel), csv (RFC 4180, per altri programmi) o vcf (rubrica vCard, solo iscritti).',
+    status:
+      'Solo le righe in questo stato. Iscritti: active, ceased, all (predefinito all; con vcf active). Richieste: pending, approved, rejected, discarded, superseded, all. Invio: sent, delivered, read, failed, uncertain, pending, all.',
+    since: "Solo le righe con una data (iscrizione, cessazione, ricezione, decisione, operazione) da questo giorno in poi: 2025-03-14 oppure 14/03/2025.",
+    out: 'File da scrivere, oppure cartella in cui scriverlo con il nome predefinito (predefinito: la cartella esportazioni della cartella dati).',
+    force: 'Sovrascrive il file se esiste già.',
+  },
+  tables: {
+    audit: {
+      headers: {action: 'Operazione', after: 'Dopo', before: 'Prima', operator: 'Operatore', subject: 'Oggetto', ts: 'Data e ora'},
+      words: {},
+    },
+    broadcast: {
+      headers: {delivery: 'Consegna', errorCode: 'Codice errore', explanation: 'Spiegazione', outcome: 'Esito', phone: 'Telefono', wamid: 'Id messaggio WhatsApp'},
+      words: {delivery: DELIVERY, explanation: API_CODES, outcome: OUTCOME},
+    },
+    requests: {
+      headers: {
+        action: 'Azione',
+        author: 'Autore (nome in chat)',
+        decidedAt: 'Decisa il',
+        decidedBy: 'Decisa da',
+        id: 'Id',
+        importedAt: 'Importata il',
+        name: 'Nome',
+        phone: 'Telefono',
+        rawText: 'Testo del messaggio',
+        reason: 'Motivo',
+        receivedAt: 'Ricevuta il',
+        source: 'Fonte',
+        status: 'Stato',
+      },
+      words: {action: {OFF: 'cancellazione (OFF)', ON: 'iscrizione (ON)'}, status: REQUEST_WORDS},
+    },
+    subscribers: {
+      headers: {
+        approvedBy: 'Approvato da',
+        ceasedAt: 'Cessato il',
+        ceasedBy: 'Cessato da',
+        consent: 'Consenso',
+        name: 'Nome',
+        phone: 'Telefono',
+        privacyNotice: 'Informativa privacy del',
+        requestId: 'Id richiesta',
+        status: 'Stato',
+        subscribedAt: 'Iscritto il',
+        updatedAt: 'Ultima modifica',
+      },
+      words: {consent: CONSENT_WORDS, status: SUBSCRIBER_WORDS},
+    },
+  },
+  totals: {delivered: 'Consegnati', failed: 'Non riusciti', pending: 'Da inviare', read: 'Letti', sent: 'Accettati', uncertain: 'Incerti'} as Record<string, string>,
+  done: (rows: number, file: string) => `Esportate ${num(rows)} righe in ${file}`,
+  doneVcf: (contacts: number, files: string[]) =>
+    [`Esportati ${num(contacts)} contatti in ${files.length} file (al massimo 256 contatti ciascuno, uno per lista broadcast):`, ...files.map((f) => `  ${f}`)].join('\n'),
+  noContacts: 'Nessun contatto da esportare: nessun file scritto.',
+}
+
+export const privacy = {
+  phoneArg: 'Numero di telefono del cittadino (es. +39 333 123 4567 oppure 3331234567).',
+  words: {
+    consent: CONSENT_WORDS,
+    delivery: DELIVERY,
+    outcome: OUTCOME,
+    requestStatus: REQUEST_WORDS,
+    status: SUBSCRIBER_WORDS,
+  },
+  export: {
+    summary: 'Mostra tutti i dati che il Comune tratta per un cittadino (diritto di accesso, art. 15 GDPR).',
+    description:
+      "Riunisce la riga del registro iscritti (con consenso e versione dell'informativa), tutte le richieste con il testo inviato dal cittadino, gli avvisi ricevuti con l'esito e le voci del registro delle operazioni. Con --out li scrive in un file (JSON se il nome finisce in .json, altrimenti testo) da consegnare al cittadino; con --json li stampa come un unico documento. La consultazione è annotata nel registro.",
+    flags: {
+      out: 'Scrive i dati in questo file (formato JSON se il nome finisce in .json, altrimenti testo leggibile).',
+      force: 'Sovrascrive il file se esiste già.',
+    },
+    title: (phone: string, at: string) => `Dati trattati per il numero ${phone} (estratti il ${at})`,
+    labels: {
+      registry: 'Registro iscritti:',
+      none: 'nessuna iscrizione registrata',
+      name: 'Nome',
+      status: 'Stato',
+      subscribed: 'Iscritto il',
+      approvedBy: 'approvato da',
+      consent: 'Consenso',
+      request: 'richiesta',
+      notice: 'informativa privacy del',
+      ceased: 'Cessato il',
+      updated: 'Ultima modifica',
+      requests: (n: number) => `Richieste (${n}):`,
+      received: 'ricevuta il',
+      text: 'Testo',
+      source: 'Fonte',
+      broadcasts: (n: number) => `Avvisi inviati a questo numero (${n}):`,
+      test: 'prova',
+      code: 'codice',
+      audit: (n: number) => `Registro delle operazioni (${n} voci):`,
+    },
+    written: (file: string) => `Dati scritti in ${file}`,
+  },
+  erase: {
+    summary: 'Cancella un cittadino da tutti i file della cartella dati (diritto alla cancellazione, art. 17 GDPR).',
+    description:
+      "Elimina il numero e il nome del cittadino da iscritti.csv, richieste.csv, registro.jsonl, dalle copie in backup/, dagli invii in invii/ (l'esito resta conteggiato, senza numero) e dalle esportazioni in esportazioni/. Ogni file è riscritto in modo sicuro. La cancellazione è annotata nel registro con data, operatore e un codice, senza numero né nome. Chiede conferma, salvo --yes.",
+    flags: {yes: 'Non chiede conferma (per gli script).'},
+    noTtyHint: 'Per cancellare senza domande aggiungere --yes.',
+    nothing: (phone: string) => `Nessun dato trovato per ${phone}: nessuna modifica.`,
+    plan: (phone: string, name: null | string, p: {broadcastRecipients: number; files: {file: string; removed: number}[]; records: number; requests: number; subscribers: number; uncleanable: string[]}) =>
+      [
+        `Dati di ${phone}${name ? ` (${name})` : ''} da cancellare:`,
+        `  iscrizione: ${p.subscribers > 0 ? 'sì' : 'no'} · richieste: ${p.requests} · destinatario in ${p.broadcastRecipients} invii`,
+        `  ${p.files.length} file da riscrivere, ${p.records} righe in tutto:`,
+        ...p.files.map((f) => `    ${f.file} (${f.removed})`),
+        ...(p.uncleanable.length > 0 ? [`  File da sistemare a mano: ${p.uncleanable.join(', ')}`] : []),
+      ].join('\n'),
+    confirm: "Cancellare definitivamente questi dati? L'operazione non si può annullare.",
+    done: (id: string, r: {files: unknown[]; records: number}) =>
+      `Cancellazione eseguita (codice ${id}): ${r.records} righe in ${r.files.length} file. Annotata nel registro senza numero né nome.`,
+    nameLeft: (files: string[]) =>
+      `Nota: lo stesso nome compare ancora accanto a un altro numero (un omonimo?) in: ${files.join(', ')}. Quelle righe non sono state toccate.`,
+  },
+  purge: {
+    summary: 'Applica il periodo di conservazione: cancella i cessati e le richieste chiuse più vecchi del periodo.',
+    description:
+      "Con il periodo di conservazione di config.json (retentionMonths) cancella, con la stessa procedura di \"privacy erase\", i cittadini la cui iscrizione è cessata prima del periodo e le richieste respinte, scartate o superate decise prima del periodo. Un cessato con una richiesta in attesa è mantenuto. Con --dry-run elenca soltanto cosa verrebbe cancellato.",
+    flags: {
+      dryRun: 'Elenca cosa verrebbe cancellato, senza cancellare nulla.',
+      yes: 'Non chiede conferma (per le attività pianificate).',
+    },
+    noTtyHint: 'Per vedere cosa verrebbe cancellato usare --dry-run; per cancellare senza domande aggiungere --yes.',
+    policy: (months: number, cutoff: string) => `Periodo di conservazione: ${months} mesi (si cancella ciò che è chiuso prima del ${cutoff}).`,
+    nothing: (months: number) => `Nulla da cancellare: niente è scaduto con un periodo di ${months} mesi.`,
+    citizens: (n: number) => `Cittadini cessati da cancellare (${n}):`,
+    citizensHeader: ['Telefono', 'Nome', 'Cessato il'],
+    requests: (n: number) => `Richieste da cancellare (${n}):`,
+    requestsHeader: ['Id', 'Telefono', 'Nome', 'Stato', 'Decisa il'],
+    files: (n: number, records: number) => `File da riscrivere: ${n} (${records} righe).`,
+    dryRunNote: 'Prova (--dry-run): nessun file è stato modificato.',
+    confirm: "Cancellare definitivamente questi dati? L'operazione non si può annullare.",
+    done: (id: string, r: {files: unknown[]; records: number}) =>
+      `Conservazione applicata (codice ${id}): ${r.records} righe cancellate in ${r.files.length} file. Annotata nel registro.`,
+  },
+}
+
+export const help = {
+  headers: {
+    ALIASES: 'ALIAS',
+    ARGUMENTS: 'ARGOMENTI',
+    COMMANDS: 'COMANDI',
+    DESCRIPTION: 'DESCRIZIONE',
+    EXAMPLES: 'ESEMPI',
+    'FLAG DESCRIPTIONS': 'DESCRIZIONE DELLE OPZIONI',
+    FLAGS: 'OPZIONI',
+    'GLOBAL FLAGS': 'OPZIONI GENERALI',
+    TOPICS: 'ARGOMENTI',
+    USAGE: 'USO',
+    VERSION: 'VERSIONE',
+  } as Record<string, string>,
 }

@@ -7,9 +7,11 @@ import {type SubscriberJson, toSubscriberJson} from '../../core/registry/types.j
 import {common, subscribers as t} from '../../messages/it.js'
 
 export default class SubscribersAdd extends BaseCommand<typeof SubscribersAdd> {
+  // Positional: the order of the keys is the order on the command line.
+  // eslint-disable-next-line perfectionist/sort-objects
   static args = {
-    name: Args.string({description: t.add.nameArg, required: true}),
     phone: Args.string({description: t.add.phoneArg, required: true}),
+    name: Args.string({description: t.add.nameArg, required: true}),
   }
   static description = t.add.description
   static examples = [
