@@ -34,6 +34,9 @@ async function readOwner(lockPath: string): Promise<Owner | undefined> {
   }
 }
 
+/** A live holder writes its owner file right after taking the lock: a lock this old without one is orphaned. */
+const ORPHAN_AFTER_MS = 3000
+
 /**
  * proper-lockfile only notices a killed holder after its stale time (5 s at least). The owner file
  * lets a later command on the same machine take over at once from a process that no longer exists.
@@ -42,7 +45,7 @@ async function readOwner(lockPath: string): Promise<Owner | undefined> {
  */
 async function breakDeadLock(lockPath: string): Promise<boolean> {
   const owner = await readOwner(lockPath)
-  if (!owner || owner.host !== hostname() || isAlive(owner.pid)) return false
+  if (owner ? owner.host !== hostname() || isAlive(owner.pid) : !(await isOrphan(lockPath))) return false
   const aside = `${lockPath}-morto-${process.pid}-${Date.now()}`
   try {
     await rename(lockPath, aside)
@@ -51,13 +54,23 @@ async function breakDeadLock(lockPath: string): Promise<boolean> {
   }
 
   const moved = await readOwner(aside)
-  if (moved && moved.pid !== owner.pid) {
+  if (moved && moved.pid !== owner?.pid) {
     await rename(aside, lockPath).catch(() => {})
     return false
   }
 
   await rm(aside, {force: true, recursive: true})
   return true
+}
+
+/** Killed between taking the lock and writing its owner file, or while releasing it. */
+async function isOrphan(lockPath: string): Promise<boolean> {
+  try {
+    const info = await stat(lockPath)
+    return Date.now() - Math.max(info.mtimeMs, info.ctimeMs) > ORPHAN_AFTER_MS
+  } catch {
+    return false
+  }
 }
 
 /** Runs fn while holding the data-folder lock; throws LOCK_HELD (exit 4) after waiting LOCK_WAIT_MS. */

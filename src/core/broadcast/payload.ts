@@ -1,3 +1,4 @@
+/* eslint-disable perfectionist/sort-objects -- request bodies keep Meta's documented key order (cloud-api.md §1) */
 /**
  * Request bodies for POST /{phone-number-id}/messages (cloud-api.md §1) and the checks that keep the tool
  * from sending what Meta would reject.
@@ -126,21 +127,21 @@ export function buildTemplateMessage(
   const to = recipient(toE164)
   assertValid(bodyText, 'template', options)
   const parameter: TemplateMessage['template']['components'][number]['parameters'][number] = {
-    text: flattenParameter(bodyText),
     type: 'text',
+    text: flattenParameter(bodyText),
   }
   if (template.parameterName !== undefined) parameter.parameter_name = template.parameterName
   return withCallback(
     {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      template: {
-        components: [{parameters: [parameter], type: 'body'}],
-        language: {code: template.language, policy: 'deterministic'},
-        name: template.name,
-      },
       to,
       type: 'template',
+      template: {
+        name: template.name,
+        language: {code: template.language, policy: 'deterministic'},
+        components: [{type: 'body', parameters: [parameter]}],
+      },
     },
     options.callbackData,
   )
@@ -158,9 +159,9 @@ export function buildTextMessage(
     {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      text: {body, preview_url: options.previewUrl ?? false},
       to,
       type: 'text',
+      text: {preview_url: options.previewUrl ?? false, body},
     },
     options.callbackData,
   )
