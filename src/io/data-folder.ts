@@ -157,15 +157,16 @@ export class Transaction {
       data.set(file, writeTable(schema as TableSchema<unknown>, this.cache.get(file) as unknown[]))
     }
 
+    const hashes = new Map([...data].map(([f, d]) => [f, sha256(d)]))
     if (data.size > 0) {
-      this.state.pending = Object.fromEntries([...data].map(([f, d]) => [f, sha256(d)]))
+      this.state.pending = Object.fromEntries(hashes)
       await this.writeState()
     }
 
     for (const [file, content] of data) {
       await this.folder.backup(file, this.ctx.now)
       await writeFileSafely(path.join(dir, file), content)
-      this.state.files[file] = sha256(content)
+      this.state.files[file] = hashes.get(file)!
     }
 
     delete this.state.pending

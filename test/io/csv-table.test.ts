@@ -61,3 +61,28 @@ describe('CSV tables', () => {
     assert.throws(() => readTable(SUBSCRIBERS, Buffer.from(bad), 'f'), {code: 'FILE_ROW_INVALID'})
   })
 })
+
+describe('CSV tables: the one-pass reader of our own format', () => {
+  it('reads what writeTable writes exactly as csv-parse does (property)', async () => {
+    const {parse} = await import('csv-parse/sync')
+    const {parseCanonical} = await import('../../src/io/csv-table.js')
+    fc.assert(
+      fc.property(fc.array(nameArb, {maxLength: 6, minLength: 1}), (names) => {
+        const rows = names.map((name, i) => ({...base, name, phone: `+39333123456${i}`}))
+        const text = writeTable(SUBSCRIBERS, rows)
+        assert.deepEqual(parseCanonical(text), parse(text, {bom: true, delimiter: ';', relax_column_count: true}))
+      }),
+      {numRuns: 300},
+    )
+  })
+
+  it('leaves anything else to csv-parse: commas, LF line ends, stray quotes', async () => {
+    const {parseCanonical} = await import('../../src/io/csv-table.js')
+    const text = writeTable(SUBSCRIBERS, [{...base, name: 'Anna'}])
+    assert.notEqual(parseCanonical(text), null)
+    assert.equal(parseCanonical(text.replaceAll(';', ',')), null)
+    assert.equal(parseCanonical(text.replaceAll('\r\n', '\n')), null)
+    assert.equal(parseCanonical(text.replace('Anna', 'An"na')), null)
+    assert.equal(parseCanonical(text.replace('Anna', '"Anna" x')), null)
+  })
+})
