@@ -48,11 +48,13 @@ function detectDelimiter(text: string): string {
  * 0.95 s of a 100,000-row registry's 2 s `subscribers add` (BENCHMARKS.md). Anything else — a file
  * Excel or a person saved — returns null and is read by csv-parse, which tolerates what they write.
  */
+// UTF-16 units, compared with ASCII delimiters: charCodeAt is exact here and the fastest.
+/* eslint-disable unicorn/prefer-code-point */
 export function parseCanonical(text: string): null | string[][] {
   const rows: string[][] = []
   let row: string[] = []
   const n = text.length
-  let i = text.codePointAt(0) === 0xfe_ff ? 1 : 0
+  let i = text.codePointAt(0) === 0xFE_FF ? 1 : 0
   // Our header row has no comma: a comma before the first line end means another program's CSV.
   const firstEnd = text.indexOf('\r\n')
   if (firstEnd === -1 || text.slice(i, firstEnd).includes(',')) return null
@@ -79,7 +81,7 @@ export function parseCanonical(text: string): null | string[][] {
       let k = i
       for (; k < n; k++) {
         const c = text.charCodeAt(k)
-        if (c === 0x3b || c === 0x0d || c === 0x0a || c === 0x22) break
+        if (c === 0x3B || c === 0x0D || c === 0x0A || c === 0x22) break
       }
 
       if (text.charCodeAt(k) === 0x22) return null
@@ -88,13 +90,13 @@ export function parseCanonical(text: string): null | string[][] {
     }
 
     const c = text.charCodeAt(i)
-    if (c === 0x3b) {
+    if (c === 0x3B) {
       i++
       if (i === n) return null
       continue
     }
 
-    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) {
+    if (c === 0x0D && text.charCodeAt(i + 1) === 0x0A) {
       rows.push(row)
       row = []
       i += 2
@@ -111,6 +113,7 @@ export function parseCanonical(text: string): null | string[][] {
 
   return rows.length > 0 ? rows : null
 }
+/* eslint-enable unicorn/prefer-code-point */
 
 export function readTable<T>(schema: TableSchema<T>, bytes: Uint8Array, file: string): {encoding: DecodedText['encoding']; rows: T[]} {
   const {encoding, text} = decodeSpreadsheetText(bytes)
