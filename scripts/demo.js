@@ -24,6 +24,9 @@ const steps = [
   ['La coda delle richieste da verificare', ['requests']],
   ['Approvo le richieste (qui senza domande; di solito: cerveno-info review)', ['review', '--approve-all', '--operator', 'Demo']],
   ['Il registro degli iscritti', ['subscribers', '--status', 'all']],
+  ['Prova di invio dell\'avviso a tutti gli iscritti attivi (simulazione: nessun messaggio parte)', ['broadcast', '--file', fixture('avviso.txt'), '--dry-run']],
+  ['Gli invii registrati', ['broadcast', 'list']],
+  ['Esportazione del registro per Excel (in esportazioni/ nella cartella dati)', ['export', 'subscribers']],
   ['Statistiche', ['stats']],
 ]
 

@@ -18,12 +18,12 @@ class ItalianCommandHelp extends CommandHelp {
 export default class ItalianHelp extends Help {
   override CommandHelpClass = ItalianCommandHelp as typeof CommandHelp
 
-  override section(header: string, body: Body): string {
-    return super.section(translate(header), body)
-  }
-
   // The root page is drawn by a class of its own: translate its headers on the way out.
   override formatRoot(): string {
     return super.formatRoot().replaceAll(/^(VERSION|USAGE)$/gm, (h: string) => translate(h)).replace('[COMMAND]', '[COMANDO]')
+  }
+
+  override section(header: string, body: Body): string {
+    return super.section(translate(header), body)
   }
 }

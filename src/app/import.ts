@@ -47,6 +47,8 @@ export interface NearMissView {
 }
 
 export interface ImportOutcome {
+  /** Delivery statuses stored in broadcast journals (none on a dry run). */
+  delivery: {duplicates: number; stored: number}
   duplicates: number
   files: ImportFileResult[]
   nearMisses: NearMissView[]
@@ -67,7 +69,7 @@ export interface ImportOptions {
    * Which delivery statuses to keep: those of messages this data folder sent. The others are only
    * counted, so a dump of any size streams in bounded memory.
    */
-  keepStatus?: (wamid: string) => boolean
+  keepStatus?: (event: StatusEvent) => boolean
   paths: string[]
   phone?: string
   self: string[]
@@ -131,7 +133,7 @@ function webhookProblem(e: WebhookFileError): FileProblem {
 
 interface Collected {
   incoming: IncomingRequest[]
-  keepStatus: (wamid: string) => boolean
+  keepStatus: (event: StatusEvent) => boolean
   nearMisses: NearMissView[]
   results: ImportFileResult[]
   statuses: StatusEvent[]
@@ -175,7 +177,7 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
     }
 
     result.statuses! += x.statuses.length
-    for (const st of x.statuses) if (into.keepStatus(st.wamid)) statuses.push(st)
+    for (const st of x.statuses) if (into.keepStatus(st)) statuses.push(st)
     for (const n of x.nearMisses) nearMisses.push({
       author: n.profileName ?? n.phone, receivedAt: n.receivedAt, source: n.source, text: n.text,
     })
@@ -199,8 +201,15 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   const phoneOption = options.phone ? normalizePhone(options.phone, config.defaultCountry) : null
   const selfNames = [...config.selfNames, ...options.self]
   const {files, missing} = await expandPaths(options.paths)
+  // Loaded here, not at start-up: only an import needs the journals' wamids.
+  const delivery = await import('./broadcast.js')
   const into: Collected = {
-    incoming: [], keepStatus: options.keepStatus ?? (() => false), nearMisses: [], results: [], statuses: [], statusesSeen: 0,
+    incoming: [],
+    keepStatus: options.keepStatus ?? (await delivery.deliveryStatusFilter(folder)),
+    nearMisses: [],
+    results: [],
+    statuses: [],
+    statusesSeen: 0,
   }
   for (const m of missing) into.results.push({
     error: {code: 'not-found'}, format: 'unknown', ignored: 0, messages: 0, path: m, requests: 0,
@@ -288,6 +297,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   into.results.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
   const warnings: ImportOutcome['warnings'] = []
   const merge = async (list: Parameters<typeof mergeRequests>[0], now: string) => mergeRequests(list, into.incoming, now)
+  let stored = {duplicates: 0, stored: 0}
   const merged = await (options.dryRun
     ? merge(await folder.readRequests(), nowIso)
     : folder.mutate(ctx, async tx => {
@@ -302,10 +312,16 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
       }
 
       for (const h of tx.handEdits) warnings.push({code: 'hand-edited', path: h.file})
+      if (into.statuses.length > 0) {
+        const d = await delivery.recordDeliveryStatuses(folder, into.statuses, {locked: true})
+        stored = {duplicates: d.duplicates, stored: d.stored}
+      }
+
       return m
     }))
 
   return {
+    delivery: stored,
     duplicates: merged.duplicates,
     files: into.results,
     nearMisses: into.nearMisses,

@@ -3,10 +3,12 @@ import {Args, Flags} from '@oclif/core'
 import {importFiles, type ImportOutcome} from '../app/import.js'
 import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
-import {importCmd as t} from '../messages/it.js'
+import {importDelivery, importCmd as t} from '../messages/it.js'
 import {color} from '../ui/render.js'
 
 export interface ImportResult {
+  /** Delivery statuses matched to this data folder's broadcasts and stored with them. */
+  deliveryStatuses: {duplicates: number; stored: number}
   duplicates: number
   files: {
     dateOrder?: {order: string; reason: string}
@@ -79,6 +81,7 @@ export default class Import extends BaseCommand<typeof Import> {
     this.log('')
     this.log(color.strong(t.totals(r)))
     if (r.unresolvedPhones > 0) this.log(t.unresolvedHint)
+    if (o.delivery.stored > 0 || o.delivery.duplicates > 0) this.log(importDelivery.delivery(o.delivery.stored, o.delivery.duplicates))
     for (const w of o.warnings) if (w.code === 'hand-edited') this.log(color.warn(t.handEdited(w.path ?? '')))
     if (this.flags['show-ignored'] && o.nearMisses.length > 0) {
       this.log('')
@@ -93,6 +96,7 @@ export default class Import extends BaseCommand<typeof Import> {
 
   private toResult(o: ImportOutcome): ImportResult {
     const result: ImportResult = {
+      deliveryStatuses: o.delivery,
       duplicates: o.duplicates,
       files: o.files.map(x => ({
         ...(x.dateOrder ? {dateOrder: x.dateOrder} : {}),

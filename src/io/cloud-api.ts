@@ -50,6 +50,8 @@ export interface CloudApiClient {
   send(body: OutgoingMessage, options?: {signal?: AbortSignal}): Promise<SendResult>
   /** The messages endpoint, without credentials. */
   readonly url: string
+  /** Loads the HTTP library now (it is loaded lazily), so that the first paced sends are not held back. */
+  warmUp(): Promise<void>
 }
 
 /** How a request failed: an HTTP answer, no answer in time, a connection problem, or the caller's abort. */
@@ -167,6 +169,7 @@ const BEFORE_CONNECT = new Set([
 ])
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost'])
+const IDLE_SOCKET_MS = 4000
 
 /** Checks the configuration and prepares the agents; axios itself is loaded on the first send. */
 export function createCloudApiClient(options: CloudApiClientOptions): CloudApiClient {
@@ -179,8 +182,11 @@ export function createCloudApiClient(options: CloudApiClientOptions): CloudApiCl
 
   const loopback = LOOPBACK.has(new URL(url).hostname)
   const maxSockets = options.maxSockets ?? 64
+  // Idle sockets are closed before a server's usual 5 s keep-alive timeout: reusing one the server is closing
+  // fails with ECONNRESET after the body was written, an uncertain outcome. (Node only honours the server's
+  // Keep-Alive hint when the agent has a timeout of its own.)
   const agentOptions = {
-    keepAlive: true, maxFreeSockets: maxSockets, maxSockets, scheduling: 'lifo' as const,
+    keepAlive: true, maxFreeSockets: maxSockets, maxSockets, scheduling: 'lifo' as const, timeout: IDLE_SOCKET_MS,
   }
   const httpAgent = new http.Agent(agentOptions)
   const httpsAgent = new https.Agent(agentOptions)
@@ -208,6 +214,14 @@ export function createCloudApiClient(options: CloudApiClientOptions): CloudApiCl
     })
   }
 
+  const loaded = (): Promise<AxiosInstance> => {
+    instance ??= load().catch((error: unknown) => {
+      instance = undefined
+      throw error
+    })
+    return instance
+  }
+
   return {
     close() {
       httpAgent.destroy()
@@ -216,11 +230,7 @@ export function createCloudApiClient(options: CloudApiClientOptions): CloudApiCl
     async send(body, sendOptions = {}) {
       let response: AxiosResponse<string>
       try {
-        instance ??= load().catch((error: unknown) => {
-          instance = undefined
-          throw error
-        })
-        const client = await instance
+        const client = await loaded()
         response = await client.post<string>(url, JSON.stringify(body), {
           headers: {Authorization: `Bearer ${token}`},
           signal: sendOptions.signal,
@@ -232,6 +242,9 @@ export function createCloudApiClient(options: CloudApiClientOptions): CloudApiCl
       return interpret(response, token)
     },
     url,
+    async warmUp() {
+      await loaded()
+    },
   }
 }
 

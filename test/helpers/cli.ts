@@ -40,7 +40,7 @@ export function spawnCli(args: string[], dataDir: string | undefined, opts: RunO
 }
 
 /** Runs the built CLI as a child process, as a clerk would. */
-export function runCli(args: string[], dataDir: string | undefined, opts: RunOptions = {}): Promise<RunResult> {
+export function runCli(args: string[], dataDir?: string, opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, dataDir, opts)
     let stdout = ''

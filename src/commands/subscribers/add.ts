@@ -8,11 +8,12 @@ import {common, subscribers as t} from '../../messages/it.js'
 
 export default class SubscribersAdd extends BaseCommand<typeof SubscribersAdd> {
   // Positional: the order of the keys is the order on the command line.
-  // eslint-disable-next-line perfectionist/sort-objects
+  /* eslint-disable perfectionist/sort-objects */
   static args = {
     phone: Args.string({description: t.add.phoneArg, required: true}),
     name: Args.string({description: t.add.nameArg, required: true}),
   }
+  /* eslint-enable perfectionist/sort-objects */
   static description = t.add.description
   static examples = [
     '<%= config.bin %> <%= command.id %> "+39 333 123 4567" Paolo Rossi',

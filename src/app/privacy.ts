@@ -1,0 +1,338 @@
+/**
+ * GDPR use cases (DESIGN §7): access (art. 15), erasure (art. 17) and the retention policy. Erasure
+ * reaches every file of the data folder — registry, requests, audit log, backups, broadcast runs,
+ * exports — under the broadcast lock and the data-folder lock, each file replaced atomically, and is
+ * recorded in the audit log with a random id, the date and the operator: never the number or the name.
+ */
+import {createHash, randomBytes} from 'node:crypto'
+import {
+  mkdir, open, readFile, rm,
+} from 'node:fs/promises'
+import path from 'node:path'
+
+import {type AuditEntry} from '../core/audit.js'
+import {CervenoError, isCervenoError} from '../core/errors.js'
+import {phoneSpellings} from '../core/phone.js'
+import {type ErasureTarget, Matcher} from '../core/privacy/match.js'
+import {
+  mergeTargets, personRecords, type PersonRecords, personTarget, planPurge, type PurgePlan, requestsTarget, retentionCutoff,
+} from '../core/privacy/target.js'
+import {type Subscriber} from '../core/registry/types.js'
+import {type RequestRecord} from '../core/requests/types.js'
+import {toRomeIso} from '../core/time.js'
+import {readTable, writeTable} from '../io/csv-table.js'
+import {
+  appendLines, type DataFolder, FILES, type MutationContext, repairJsonLines, writeFileSafely,
+} from '../io/data-folder.js'
+import {runsDir} from '../io/journal.js'
+import {withLock} from '../io/lock.js'
+import {REQUESTS, SUBSCRIBERS} from '../io/tables.js'
+import {
+  cleanDataFile, type FileChange, listDataFiles, residues,
+} from './privacy-files.js'
+import {cleanRun} from './privacy-runs.js'
+
+const POSIX = process.platform !== 'win32'
+
+/** What goes from the registry tables, and what identifies it everywhere else. */
+export interface Selection {
+  /** Registry rows (and requests) of these numbers go. */
+  phones: Set<string>
+  /** Request rows that go. */
+  requestIds: Set<string>
+  target: ErasureTarget
+}
+
+export interface ErasurePlan {
+  /** Recipients across broadcast runs who were the people erased. */
+  broadcastRecipients: number
+  changes: FileChange[]
+  records: number
+  requests: number
+  subscribers: number
+  /** Files that mention them but cannot be rewritten (binary, config.json, a notice quoting them). */
+  uncleanable: string[]
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+async function readTables(folder: DataFolder): Promise<{requestBytes: Buffer; requests: RequestRecord[]; subscriberBytes: Buffer; subscribers: Subscriber[]}> {
+  const subscriberBytes = await folder.readBytes(FILES.subscribers)
+  const requestBytes = await folder.readBytes(FILES.requests)
+  return {
+    requestBytes,
+    requests: readTable(REQUESTS, requestBytes, path.join(folder.dir, FILES.requests)).rows,
+    subscriberBytes,
+    subscribers: readTable(SUBSCRIBERS, subscriberBytes, path.join(folder.dir, FILES.subscribers)).rows,
+  }
+}
+
+/** Computes every change, writing nothing. */
+async function planErasure(folder: DataFolder, select: (s: Subscriber[], r: RequestRecord[]) => Selection, nowIso: string): Promise<ErasurePlan & {selection: Selection}> {
+  const tables = await readTables(folder)
+  const selection = select(tables.subscribers, tables.requests)
+  const m = new Matcher(selection.target)
+  const plan: ErasurePlan & {selection: Selection} = {
+    broadcastRecipients: 0, changes: [], records: 0, requests: 0, selection, subscribers: 0, uncleanable: [],
+  }
+  if (m.empty) return plan
+
+  const keptSubscribers = tables.subscribers.filter(s => !selection.phones.has(s.phone))
+  plan.subscribers = tables.subscribers.length - keptSubscribers.length
+  const keptRequests = tables.requests.filter(r =>
+    !selection.requestIds.has(r.id)
+      && !(r.phone !== null && selection.phones.has(r.phone))
+      // A request typed without a number but with their full name: theirs (see Matcher.isAbout).
+      && !(r.phone === null && m.isAbout([r.name ?? '', r.author ?? '', r.rawText, r.userId ?? ''].join('\t'))))
+  plan.requests = tables.requests.length - keptRequests.length
+  if (plan.subscribers > 0) plan.changes.push({content: Buffer.from(writeTable(SUBSCRIBERS, keptSubscribers), 'utf8'), file: FILES.subscribers, removed: plan.subscribers})
+  if (plan.requests > 0) plan.changes.push({content: Buffer.from(writeTable(REQUESTS, keptRequests), 'utf8'), file: FILES.requests, removed: plan.requests})
+
+  const runs = new Set<string>()
+  for (const file of await listDataFiles(folder.dir)) {
+    if (file === FILES.subscribers || file === FILES.requests) continue
+    const parts = file.split('/')
+    if (parts[0] === FILES.broadcasts && parts.length === 3) {
+      runs.add(parts[1])
+      continue
+    }
+
+    const c = await cleanDataFile(folder.dir, file, m)
+    if (c === 'uncleanable') plan.uncleanable.push(file)
+    else if (c) plan.changes.push(c)
+  }
+
+  for (const name of [...runs].sort()) {
+    const r = await cleanRun(folder.dir, name, m, nowIso)
+    plan.changes.push(...r.changes)
+    plan.uncleanable.push(...r.uncleanable)
+    plan.broadcastRecipients += r.recipients
+  }
+
+  plan.records = plan.changes.reduce((n, c) => n + c.removed, 0)
+  return plan
+}
+
+interface StateFile {
+  [k: string]: unknown
+  files?: Record<string, string>
+  pending?: Record<string, string>
+}
+
+async function readState(dir: string): Promise<StateFile> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, FILES.state), 'utf8')) as StateFile
+  } catch {
+    return {files: {}}
+  }
+}
+
+async function writeState(dir: string, state: StateFile): Promise<void> {
+  await writeFileSafely(path.join(dir, FILES.state), JSON.stringify(state, null, 2) + '\n')
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  if (!POSIX) return
+  const fd = await open(dir, 'r')
+  try {
+    await fd.sync()
+  } finally {
+    await fd.close()
+  }
+}
+
+/**
+ * Writes the plan. No backup is kept: a copy of the old file would keep what is being erased. The
+ * registry tables go through the same hash bookkeeping as every other write (.stato.json), so the next
+ * command does not mistake the erasure for a hand edit; a hand edit made before is recorded as usual.
+ */
+async function applyPlan(folder: DataFolder, plan: ErasurePlan, audit: Omit<AuditEntry, 'operator' | 'ts'>, ctx: MutationContext, before: {requestBytes: Buffer; subscriberBytes: Buffer}): Promise<void> {
+  const {dir} = folder
+  const nowIso = toRomeIso(ctx.now)
+  const state = await readState(dir)
+  state.files = {...state.files}
+  const audits: AuditEntry[] = []
+  for (const [file, bytes] of [[FILES.subscribers, before.subscriberBytes], [FILES.requests, before.requestBytes]] as const) {
+    const known = state.files[file]
+    const hash = sha256(bytes)
+    if (known !== undefined && known !== hash && hash !== state.pending?.[file]) {
+      audits.push({
+        action: 'file.hand-edited', after: {}, operator: ctx.operator, subject: file, ts: nowIso,
+      })
+    }
+
+    state.files[file] = hash
+  }
+
+  const tables = plan.changes.filter(c => c.file === FILES.subscribers || c.file === FILES.requests)
+  if (tables.length > 0) {
+    state.pending = Object.fromEntries(tables.map(c => [c.file, sha256(c.content!)]))
+    await writeState(dir, state)
+  }
+
+  const dirs = new Set<string>([dir])
+  for (const c of plan.changes) {
+    const full = path.join(dir, ...c.file.split('/'))
+    dirs.add(path.dirname(full))
+    await (c.content === null ? rm(full, {force: true}) : writeFileSafely(full, c.content));
+    if (c.content === null) delete state.files[c.file]
+    else if (c.file in state.files) state.files[c.file] = sha256(c.content)
+  }
+
+  delete state.pending
+  for (const d of dirs) await fsyncDir(d)
+  audits.push({...audit, operator: ctx.operator, ts: nowIso})
+  await appendLines(path.join(dir, FILES.audit), audits.map(a => JSON.stringify(a)))
+  await writeState(dir, state)
+}
+
+/** Runs fn holding the broadcast lock (a running broadcast appends to its journal) and the data-folder lock. */
+async function withErasureLocks<T>(folder: DataFolder, fn: () => Promise<T>): Promise<T> {
+  const runs = runsDir(folder.dir)
+  await mkdir(runs, {mode: 0o700, recursive: true})
+  try {
+    return await withLock(runs, () => withLock(folder.dir, fn), 0)
+  } catch (error) {
+    if (isCervenoError(error) && error.code === 'LOCK_HELD' && error.params.dir === runs) {
+      throw new CervenoError('BROADCAST_RUNNING', {pid: error.params.pid})
+    }
+
+    throw error
+  }
+}
+
+export interface ErasureResult {
+  broadcastRecipients: number
+  /** Null when there was nothing to erase (nothing recorded). */
+  erasureId: null | string
+  files: {deleted: boolean; file: string; removed: number}[]
+  records: number
+  requests: number
+  /** Files where the number (or, for namesakes, the name) is still written after the erasure. */
+  residues: {file: string; name: boolean; phone: boolean}[]
+  subscribers: number
+  uncleanable: string[]
+}
+
+function toResult(plan: ErasurePlan, erasureId: null | string, left: ErasureResult['residues']): ErasureResult {
+  return {
+    broadcastRecipients: plan.broadcastRecipients,
+    erasureId,
+    files: plan.changes.map(c => ({deleted: c.content === null, file: c.file, removed: c.removed})),
+    records: plan.records,
+    requests: plan.requests,
+    residues: left,
+    subscribers: plan.subscribers,
+    uncleanable: plan.uncleanable,
+  }
+}
+
+/**
+ * Plans (apply = false) or performs an erasure. Performing it re-reads everything under the locks, so
+ * what is erased is what is there at that moment. An erasure that finds nothing records nothing.
+ */
+async function erasure(
+  folder: DataFolder,
+  ctx: MutationContext,
+  select: (s: Subscriber[], r: RequestRecord[]) => Selection,
+  record: (plan: ErasurePlan, erasureId: string) => Omit<AuditEntry, 'operator' | 'ts'>,
+  apply: boolean,
+): Promise<ErasureResult & {selection: Selection}> {
+  await folder.config()
+  const nowIso = toRomeIso(ctx.now)
+  if (!apply) {
+    const plan = await planErasure(folder, select, nowIso)
+    return {...toResult(plan, null, []), selection: plan.selection}
+  }
+
+  return withErasureLocks(folder, async () => {
+    await repairJsonLines(path.join(folder.dir, FILES.audit))
+    const tables = await readTables(folder)
+    const plan = await planErasure(folder, select, nowIso)
+    if (plan.changes.length === 0 && plan.uncleanable.length === 0) return {...toResult(plan, null, []), selection: plan.selection}
+    const erasureId = randomBytes(8).toString('hex')
+    await applyPlan(folder, plan, record(plan, erasureId), ctx, tables)
+    const t = plan.selection.target
+    const left = await residues(folder.dir, {names: t.names, phones: t.phones.flatMap(p => phoneSpellings(p))})
+    return {...toResult(plan, erasureId, left), selection: plan.selection}
+  })
+}
+
+function counts(plan: ErasurePlan, erasureId: string): Record<string, number | string> {
+  return {
+    broadcastRecipients: plan.broadcastRecipients, erasureId, files: plan.changes.length, records: plan.records, requests: plan.requests, subscribers: plan.subscribers,
+  }
+}
+
+export interface PersonErasure extends ErasureResult {
+  name: null | string
+  phone: string
+}
+
+/** Art. 17: everything about one number, everywhere. */
+export async function erasePerson(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean): Promise<PersonErasure> {
+  let person: PersonRecords | undefined
+  const result = await erasure(
+    folder,
+    ctx,
+    (s, r) => {
+      person = personRecords(phone, s, r)
+      return {phones: new Set([phone]), requestIds: new Set(person.requests.map(x => x.id)), target: personTarget(person)}
+    },
+    (plan, erasureId) => ({action: 'privacy.erase', after: counts(plan, erasureId), subject: erasureId}),
+    apply,
+  )
+  const {selection: _s, ...rest} = result
+  return {...rest, name: person?.subscriber?.name ?? person?.requests.find(x => x.name)?.name ?? null, phone}
+}
+
+export interface PurgeResult extends ErasureResult {
+  citizens: {ceasedAt: string; name: string; phone: string}[]
+  cutoff: string
+  dryRun: boolean
+  numbers: string[]
+  requestsGone: {decidedAt: null | string; id: string; name: null | string; phone: null | string; receivedAt: string; status: string}[]
+  retentionMonths: number
+}
+
+/** The retention policy of config.json: what has expired goes, by the same erasure. */
+export async function purge(folder: DataFolder, ctx: MutationContext, apply: boolean): Promise<PurgeResult> {
+  const {config} = await folder.config()
+  const cutoff = retentionCutoff(ctx.now, config.retentionMonths)
+  let plan: PurgePlan | undefined
+  const result = await erasure(
+    folder,
+    ctx,
+    (s, r) => {
+      plan = planPurge(s, r, cutoff)
+      const people = [...plan.citizens.map(c => c.phone), ...plan.numbers].map(phone => personTarget(personRecords(phone, s, r)))
+      return {
+        phones: new Set([...plan.citizens.map(c => c.phone), ...plan.numbers]),
+        requestIds: new Set(plan.requests.map(x => x.id)),
+        target: mergeTargets([...people, requestsTarget(plan.singleRequests)]),
+      }
+    },
+    (p, erasureId) => ({
+      action: 'privacy.purge',
+      after: {
+        ...counts(p, erasureId), citizens: plan!.citizens.length + plan!.numbers.length, cutoff: toRomeIso(cutoff), retentionMonths: config.retentionMonths,
+      },
+      subject: erasureId,
+    }),
+    apply,
+  )
+  const {selection: _s, ...rest} = result
+  return {
+    ...rest,
+    citizens: (plan?.citizens ?? []).map(c => ({ceasedAt: c.ceasedAt!, name: c.name, phone: c.phone})),
+    cutoff: toRomeIso(cutoff),
+    dryRun: !apply,
+    numbers: plan?.numbers ?? [],
+    requestsGone: (plan?.requests ?? []).map(r => ({
+      decidedAt: r.decidedAt ?? null, id: r.id, name: r.name, phone: r.phone, receivedAt: r.receivedAt, status: r.status,
+    })),
+    retentionMonths: config.retentionMonths,
+  }
+}

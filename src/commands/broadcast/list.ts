@@ -1,0 +1,34 @@
+import {type BroadcastListItem, listBroadcasts} from '../../app/broadcast.js'
+import {BaseCommand} from '../../base-command.js'
+import {formatItalian} from '../../core/time.js'
+import {broadcast as t} from '../../messages/it.js'
+import {table} from '../../ui/render.js'
+
+export default class BroadcastList extends BaseCommand<typeof BroadcastList> {
+  static description = t.list.description
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static summary = t.list.summary
+
+  async run(): Promise<BroadcastListItem[]> {
+    const runs = await listBroadcasts(this.folder())
+    if (!this.jsonEnabled()) {
+      if (runs.length === 0) this.log(t.list.none)
+      else {
+        this.log(table(
+          t.list.header,
+          runs.map(r => [
+            r.id,
+            formatItalian(r.startedAt),
+            t.list.status(r.status, r.test),
+            String(r.recipients),
+            String(r.sent),
+            String(r.failed),
+            String(r.uncertain),
+          ]),
+        ))
+      }
+    }
+
+    return runs
+  }
+}

@@ -1,0 +1,43 @@
+import {Args} from '@oclif/core'
+
+import {type BroadcastReport, showBroadcast} from '../../app/broadcast.js'
+import {BaseCommand} from '../../base-command.js'
+import {formatPhone} from '../../core/phone.js'
+import {formatItalian} from '../../core/time.js'
+import {broadcast as t} from '../../messages/it.js'
+import {table} from '../../ui/render.js'
+
+/** Problem rows shown on screen; --json has them all. */
+const SHOWN = 50
+
+export default class BroadcastShow extends BaseCommand<typeof BroadcastShow> {
+  static args = {
+    id: Args.string({description: t.show.idArg, required: true}),
+  }
+  static description = t.show.description
+  static examples = ['<%= config.bin %> <%= command.id %> 20250314-092100-a1b2', '<%= config.bin %> <%= command.id %> 20250314-092100-a1b2 --json']
+  static summary = t.show.summary
+
+  async run(): Promise<BroadcastReport> {
+    const report = await showBroadcast(this.folder(), this.args.id)
+    if (!this.jsonEnabled()) this.render(report)
+    return report
+  }
+
+  private render(r: BroadcastReport): void {
+    this.log(t.show.header({...r, finishedAt: r.finishedAt && formatItalian(r.finishedAt), startedAt: formatItalian(r.startedAt)}))
+    this.log(t.show.template(r.template))
+    for (const line of r.text.split('\n')) this.log(`  │ ${line}`)
+    this.log(t.show.totals(r.totals))
+    const problems = r.recipients.filter(x => x.outcome === 'failed' || x.outcome === 'uncertain' || x.delivery === 'failed')
+    if (problems.length > 0) {
+      this.log(table(
+        t.show.problemsHeader,
+        problems.slice(0, SHOWN).map(x => [formatPhone(x.phone), t.show.outcome(x.outcome), x.errorCode === null ? '' : String(x.errorCode), t.show.delivery(x.delivery)]),
+      ))
+      if (problems.length > SHOWN) this.log(t.show.more(problems.length - SHOWN))
+    }
+
+    if (r.totals.pending > 0 && !r.dryRun && r.status !== 'running') this.log(t.show.resumeHint(r.id))
+  }
+}
