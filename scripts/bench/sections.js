@@ -98,5 +98,6 @@ const registry = {
 }
 
 const {importSection, reviewSection} = await import('./import-review.js')
+const {broadcastSection} = await import('./broadcast.js')
 
-export const sections = [startup, registry, importSection, reviewSection]
+export const sections = [startup, registry, importSection, reviewSection, broadcastSection]
