@@ -416,15 +416,9 @@ export const broadcast = {
   confirmNo: 'No, annulla',
   confirmYes: 'Sì, invia',
   description: [
-    "Invia l'avviso contenuto nel file a ogni iscritto attivo, uno per uno, con il modello WhatsApp approvato (il testo",
-    "dell'avviso riempie il parametro del modello). Prima mostra esattamente che cosa verrà inviato, a quanti",
-    'destinatari e in quanto tempo, e chiede conferma. Ogni invio è registrato in invii/<id>/: un invio interrotto si',
-    'riprende con --resume <id> e nessuno riceve due volte lo stesso avviso.',
-    '',
-    'Configurazione: WHATSAPP_TOKEN (obbligatoria, solo come variabile di ambiente), WHATSAPP_PHONE_NUMBER_ID,',
-    'WHATSAPP_API_VERSION, WHATSAPP_API_URL (predefinito https://graph.facebook.com); phoneNumberId e apiVersion',
-    'si possono indicare anche in config.json.',
-  ].join('\n'),
+    "Invia l'avviso contenuto nel file a ogni iscritto attivo, uno per uno, con il modello WhatsApp approvato (il testo dell'avviso riempie il parametro del modello). Prima mostra esattamente che cosa verrà inviato, a quanti destinatari e in quanto tempo, e chiede conferma. Ogni invio è registrato in invii/<id>/: un invio interrotto si riprende con --resume <id> e nessuno riceve due volte lo stesso avviso.",
+    'Configurazione: WHATSAPP_TOKEN (obbligatoria, solo come variabile di ambiente), WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_VERSION, WHATSAPP_API_URL (predefinito https://graph.facebook.com); phoneNumberId e apiVersion si possono indicare anche in config.json.',
+  ].join('\n\n'),
 
   done(r: {durationMs: number; failed: number; id: string; sent: number; skipped: number; uncertain: number}) {
     const lines = [

@@ -102,11 +102,11 @@ describe('app/broadcast: delivery statuses from imported webhooks', function () 
     const bare = events(fake.requests).map(({bizOpaque: _b, ...e}) => e)
     const r = await recordDeliveryStatuses(folder, bare)
     assert.deepEqual(
-      r.runs.map(x => [x.id, x.stored]),
-      [
+      new Map(r.runs.map(x => [x.id, x.stored])),
+      new Map([
         [a, 9],
         [b, 12],
-      ],
+      ]),
     )
     assert.equal((await showBroadcast(folder, b)).totals.read, 4)
     const keep = await deliveryStatusFilter(folder)

@@ -1,5 +1,7 @@
 import {strict as assert} from 'node:assert'
-import {copyFileSync, mkdirSync, readdirSync} from 'node:fs'
+import {
+  appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync,
+} from 'node:fs'
 import path from 'node:path'
 
 import {recordDeliveryStatuses} from '../../src/app/broadcast.js'
@@ -98,6 +100,9 @@ describe('broadcast interrupted (CLI): Ctrl-C and SIGKILL', function () {
 
     const list = await runJson<Array<{status: string}>>(['broadcast', 'list'], dataDir)
     assert.equal(list.json[0].status, 'interrupted')
+    // A torn last line (as a process killed mid-append leaves) is cut on resume.
+    const file = path.join(dataDir, 'invii', id, 'giornale.jsonl')
+    appendFileSync(file, '{"at":"2026-01-01T00:00:00+01:00","attempt":"x')
     const resumed = await runJson<{sent: number; skipped: number}>(['broadcast', '--resume', id, '--yes', '--rate', '200'], dataDir, {env: apiEnv(fake)})
     outputs.push(resumed.stdout, resumed.stderr)
     assert.equal(resumed.code, 0, resumed.stderr)
@@ -105,6 +110,7 @@ describe('broadcast interrupted (CLI): Ctrl-C and SIGKILL', function () {
     const counts = accepted(fake.requests)
     assert.deepEqual([...counts.keys()].sort(), [...phones].sort())
     assert.ok([...counts.values()].every(n => n === 1))
+    for (const line of readFileSync(file, 'utf8').split('\n').filter(l => l !== '')) JSON.parse(line)
     assertSecretAbsent(FAKE_TOKEN, dataDir, outputs)
   })
 

@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import {withLock} from '../../src/io/lock.js'
 import {
-  freshDataDir, runCli, runJson, type RunResult, spawnCli,
+  FIXTURES, freshDataDir, runCli, runJson, type RunResult, spawnCli,
 } from '../helpers/cli.js'
 import {
   FAKE_PHONE_NUMBER_ID,
@@ -253,6 +253,17 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
     assert.equal(resume.json.error.code, 'BROADCAST_NOT_RESUMABLE')
   })
 
+  it('the bundled notice (fixtures/avviso.txt) is a valid template parameter', async () => {
+    seedSubscribers(dataDir, 2)
+    await start()
+    const r = await json<Result>(['broadcast', '--file', path.join(FIXTURES, 'avviso.txt'), '--dry-run'])
+    assert.equal(r.code, 0, r.stderr)
+    const human = await cli(['broadcast', '--file', path.join(FIXTURES, 'avviso.txt'), '--dry-run'])
+    assert.match(human.stdout, /COMUNE DI CERVENO Provincia di Brescia AVVISO ALLA CITTADINANZA/)
+    assert.match(human.stdout, /a capo e spazi ripetuti sono diventati un solo spazio/)
+    assert.equal(fake.requests.length, 0)
+  })
+
   it('throttling (HTTP 429 and 400/130429) on part of the requests: everyone still gets exactly one message', async () => {
     const phones = seedSubscribers(dataDir, 60)
     const throttled = new Set([2, 3, 4, 20, 41])
@@ -387,7 +398,7 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
   it('a fatal template error stops at once with exit 5 and a hint about the template', async () => {
     seedSubscribers(dataDir, 5)
     await start({templates: [{language: 'it', name: 'altro_modello'}]})
-    const r = await json<ErrorDoc>(['broadcast', '--file', writeNotice(root), '--yes', '--rate', '1'])
+    const r = await json<ErrorDoc>(['broadcast', '--file', writeNotice(root), '--yes', '--rate', '1000'])
     assert.equal(r.code, 5)
     assert.equal(r.json.error.code, 'BROADCAST_FATAL')
     assert.match(r.json.error.message, /codice 132001/)
