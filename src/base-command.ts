@@ -29,7 +29,7 @@ export function describeError(err: unknown): ErrorView {
   if (e?.oclif?.exit === 2 || e?.name === 'CLIError' || /Parse|Flag|Arg/.test(e?.constructor?.name ?? '')) {
     const detail = (e.message ?? '').split('\n')[0]
     return {
-      code: 'USAGE', exitCode: EXIT.usage, message: `Uso non corretto del comando: ${detail}`, suggestions: ['--help'],
+      code: 'USAGE', exitCode: EXIT.usage, message: common.usage(detail), suggestions: ['--help'],
     }
   }
 
