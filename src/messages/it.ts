@@ -163,8 +163,8 @@ export const common = {
   jsonFlag: 'Stampa il risultato in JSON (per script), senza domande.',
   migrated: (from: number, to: number) => `Cartella dati aggiornata dal formato ${from} al formato ${to}.`,
   operatorFlag: "Chi esegue l'operazione (predefinito: l'utente del computer).",
-  usage: (detail: string) => `Uso non corretto del comando: ${detail}. Vedere --help.`,
   unexpected: (detail: string) => `Errore imprevisto: ${detail}. Segnalarlo all'assistenza informatica.`,
+  usage: (detail: string) => `Uso non corretto del comando: ${detail}. Vedere --help.`,
 }
 
 export const init = {
