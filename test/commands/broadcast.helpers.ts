@@ -5,9 +5,6 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 
-import {type Subscriber} from '../../src/core/registry/types.js'
-import {writeTable} from '../../src/io/csv-table.js'
-import {SUBSCRIBERS} from '../../src/io/tables.js'
 import {
   FAKE_PHONE_NUMBER_ID, FAKE_TOKEN, FAKE_VERSION, type FakeCloudApi,
 } from '../helpers/fake-cloud-api.js'
@@ -21,29 +18,7 @@ export const NOTICE = [
 /** What the template parameter must carry: one line, single spaces. */
 export const NOTICE_FLAT = "COMUNE DI CERVENO - AVVISO Martedì 18 marzo dalle 8:30 alle 13:00 sarà sospesa l'erogazione dell'acqua in Via Roma e Via Castello per lavori alla rete idrica."
 
-export const phoneOf = (i: number) => `+39320${String(i).padStart(7, '0')}`
-
-/** n active subscribers written straight to iscritti.csv (plus `ceased` ceased ones, never recipients). */
-export function seedSubscribers(dataDir: string, n: number, ceased = 0): string[] {
-  const rows: Subscriber[] = []
-  for (let i = 0; i < n + ceased; i++) {
-    const active = i < n
-    rows.push({
-      approvedBy: 'seed',
-      ...(active ? {} : {ceasedAt: '2025-02-01T10:00:00+01:00', ceasedBy: 'seed'}),
-      consent: 'message',
-      name: `Cittadino ${i}`,
-      phone: phoneOf(i),
-      privacyNotice: '2021-12-21',
-      status: active ? 'active' : 'ceased',
-      subscribedAt: '2025-01-01T10:00:00+01:00',
-      updatedAt: '2025-01-01T10:00:00+01:00',
-    })
-  }
-
-  writeFileSync(path.join(dataDir, 'iscritti.csv'), writeTable(SUBSCRIBERS, rows))
-  return rows.slice(0, n).map(r => r.phone)
-}
+export {phoneOf, seedSubscribers} from '../helpers/seed.js'
 
 export function writeNotice(dir: string, text: string | Uint8Array = NOTICE, name = 'avviso.txt'): string {
   const file = path.join(dir, name)

@@ -1,14 +1,15 @@
 import {strict as assert} from 'node:assert'
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {type Subscriber} from '../../src/core/registry/types.js'
-import {readTable, writeTable} from '../../src/io/csv-table.js'
+import {readTable} from '../../src/io/csv-table.js'
 import {withLock} from '../../src/io/lock.js'
 import {SUBSCRIBERS} from '../../src/io/tables.js'
 import {
   freshDataDir, runCli, runJson, spawnCli,
 } from '../helpers/cli.js'
+import {seedSubscribers} from '../helpers/seed.js'
 
 function readRegistry(dataDir: string): Subscriber[] {
   return readTable(SUBSCRIBERS, readFileSync(path.join(dataDir, 'iscritti.csv')), 'iscritti.csv').rows
@@ -19,24 +20,6 @@ function auditLines(dataDir: string): string[] {
 }
 
 const leftovers = (dataDir: string) => readdirSync(dataDir).filter(f => /\.\d+$/.test(f))
-
-function seedRegistry(dataDir: string, n: number): void {
-  const rows: Subscriber[] = []
-  for (let i = 0; i < n; i++) {
-    rows.push({
-      approvedBy: 'seed',
-      consent: 'message',
-      name: `Cittadino ${i}`,
-      phone: `+39320${String(i).padStart(7, '0')}`,
-      privacyNotice: '2021-12-21',
-      status: 'active',
-      subscribedAt: '2025-01-01T10:00:00+01:00',
-      updatedAt: '2025-01-01T10:00:00+01:00',
-    })
-  }
-
-  writeFileSync(path.join(dataDir, 'iscritti.csv'), writeTable(SUBSCRIBERS, rows))
-}
 
 describe('data folder safety (CLI)', () => {
   let dataDir: string
@@ -72,7 +55,7 @@ describe('data folder safety (CLI)', () => {
 
   it('SIGKILL at random moments (60 times) never leaves a broken or half-written registry', async function () {
     this.timeout(300_000)
-    seedRegistry(dataDir, 3000)
+    seedSubscribers(dataDir, 3000)
     let expected = readRegistry(dataDir)
     // How long a full add takes here, to spread the kills over the whole run, start-up included.
     const t0 = Date.now()
