@@ -193,7 +193,11 @@ const cell = (v: string) => (NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}
  * (BENCHMARKS.md). Exports, which are written once, use csv-stringify.
  */
 export function writeTable<T>(schema: TableSchema<T>, rows: readonly T[]): string {
-  const parts: string[] = ['\uFEFF' + schema.columns.map(c => cell(c.header)).join(';')]
-  for (const row of rows) parts.push(schema.columns.map(c => cell(c.write(row))).join(';'))
-  return parts.join('\r\n') + '\r\n'
+  return '\uFEFF' + schema.columns.map(c => cell(c.header)).join(';') + '\r\n' + writeRows(schema, rows)
+}
+
+/** The data lines alone, each ended by CRLF: what writeTable puts after the header. */
+export function writeRows<T>(schema: TableSchema<T>, rows: readonly T[]): string {
+  if (rows.length === 0) return ''
+  return rows.map(row => schema.columns.map(c => cell(c.write(row))).join(';')).join('\r\n') + '\r\n'
 }

@@ -1,7 +1,7 @@
-import {createHash} from 'node:crypto'
+import {createHash, type Hash} from 'node:crypto'
 import {constants as fsc} from 'node:fs'
 import {
-  access, chmod, copyFile, mkdir, open, readdir, readFile, rm, stat,
+  access, chmod, copyFile, mkdir, open, readdir, readFile, rename, rm, stat,
 } from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
@@ -13,7 +13,9 @@ import {CervenoError} from '../core/errors.js'
 import {type Subscriber} from '../core/registry/types.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
-import {readTable, type TableSchema, writeTable} from './csv-table.js'
+import {
+  readTable, type TableSchema, writeRows, writeTable,
+} from './csv-table.js'
 import {withLock} from './lock.js'
 import {REQUESTS, SUBSCRIBERS} from './tables.js'
 
@@ -111,6 +113,11 @@ interface State {
   files: Record<string, string>
   /** Hashes about to be written: a process killed between rename and state write is not a hand edit. */
   pending?: Record<string, string>
+  /**
+   * Hashes of the files as this program's table writer produced them (absent in folders from before this
+   * field: the next write adds it). A file still matching is known to be in writeTable's exact layout.
+   */
+  written?: Record<string, string>
 }
 
 export interface MutationContext {
@@ -123,17 +130,90 @@ export interface HandEdit {
   file: string
 }
 
+/** A table's bytes as this transaction first read them. */
+interface Snapshot {
+  bytes: Buffer
+  hash: string
+  /** SHA-256 after the file's bytes: extended by appended bytes, it hashes the new file without reading it all. */
+  hasher: Hash
+  /** Unchanged since this program wrote it (hash as recorded, so already validated) and in writeTable's layout. */
+  ours: boolean
+}
+
+/** The line break, quote and delimiter of writeTable's layout, as bytes. */
+const CRLF = Buffer.from('\r\n')
+const QUOTE = 0x22
+
+/** Quotes in bytes[from, to): an odd count means `to` is inside a quoted cell (RFC 4180 doubles inner quotes). */
+function quotesBetween(bytes: Buffer, from: number, to: number): number {
+  let count = 0
+  for (let q = bytes.indexOf(QUOTE, from); q !== -1 && q < to; q = bytes.indexOf(QUOTE, q + 1)) count++
+  return count
+}
+
+/**
+ * The last record of a writeTable file whose first cell is `key` (a cell writeTable never quotes, such as an
+ * E.164 phone), as bytes, or undefined. A match inside a quoted cell (a name with a line break) is skipped.
+ */
+export function findRecord(bytes: Buffer, key: string): Buffer | undefined {
+  const needle = Buffer.from(`\r\n${key};`)
+  for (let at = bytes.lastIndexOf(needle); at !== -1; at = at === 0 ? -1 : bytes.lastIndexOf(needle, at - 1)) {
+    if (quotesBetween(bytes, 0, at) % 2 !== 0) continue
+    const start = at + CRLF.length
+    let end = bytes.indexOf(CRLF, start)
+    while (end !== -1 && quotesBetween(bytes, start, end) % 2 !== 0) end = bytes.indexOf(CRLF, end + CRLF.length)
+    return bytes.subarray(start, end === -1 ? bytes.length : end + CRLF.length)
+  }
+
+  return undefined
+}
+
+/** Atomic append: a copy of the file (a kernel copy, not through memory) plus the tail, fsync, rename. */
+async function appendSafely(file: string, tail: string): Promise<void> {
+  const temp = `${file}.${process.pid}${Date.now()}`
+  try {
+    await copyFile(file, temp)
+    const fd = await open(temp, 'a', FILE_MODE)
+    try {
+      await fd.appendFile(tail)
+      await fd.sync()
+    } finally {
+      await fd.close()
+    }
+
+    if (POSIX) await chmod(temp, FILE_MODE)
+    await rename(temp, file)
+  } catch (error) {
+    await rm(temp, {force: true})
+    throw error
+  }
+}
+
+const SCHEMAS = new Map<string, TableSchema<unknown>>([
+  [FILES.requests, REQUESTS as TableSchema<unknown>],
+  [FILES.subscribers, SUBSCRIBERS as TableSchema<unknown>],
+])
+
 /**
  * One change to the data folder, under the lock. Reads are validated; writes happen on commit:
  * previous version to backup/, atomic replace, one audit line per change, hashes recorded so the
  * next change can tell whether someone edited a file by hand in between.
+ *
+ * Rows added with append*() and nothing else changed are appended to the file instead of rewriting it whole
+ * (still copy, fsync, rename): with the lookup of findSubscriber, an add at the counter then reads no more than
+ * the bytes and the one row it needs, whatever the size of the registry.
  */
 export class Transaction {
   readonly handEdits: HandEdit[] = []
   readonly nowIso: string
+  /** Rows added with append*(), per file, in order. */
+  private readonly added = new Map<string, unknown[]>()
   private readonly audits: AuditEntry[] = []
+  /** Whole tables as read (and changed) by this transaction. */
   private readonly cache = new Map<string, unknown[]>()
-  private readonly dirty = new Set<string>()
+  /** Tables set whole: rewritten on commit. */
+  private readonly replaced = new Set<string>()
+  private readonly snapshots = new Map<string, Snapshot>()
 
   constructor(
     readonly folder: DataFolder,
@@ -141,6 +221,10 @@ export class Transaction {
     private readonly state: State,
   ) {
     this.nowIso = toRomeIso(ctx.now)
+  }
+
+  appendSubscriber(row: Subscriber): void {
+    this.append(FILES.subscribers, row)
   }
 
   audit(entry: Omit<AuditEntry, 'operator' | 'ts'>): void {
@@ -151,22 +235,35 @@ export class Transaction {
 
   async commit(): Promise<void> {
     const {dir} = this.folder
-    const data = new Map<string, string>()
-    for (const file of this.dirty) {
-      const schema = file === FILES.subscribers ? SUBSCRIBERS : REQUESTS
-      data.set(file, writeTable(schema as TableSchema<unknown>, this.cache.get(file) as unknown[]))
+    const changed = new Set([...this.added.keys(), ...this.replaced])
+    const writes: {content: string; file: string; hash: string; tail: boolean}[] = []
+    for (const file of changed) {
+      const schema = SCHEMAS.get(file)!
+      const snapshot = this.snapshots.get(file)
+      const added = this.added.get(file) ?? []
+      if (!this.replaced.has(file) && snapshot?.ours) {
+        const tail = writeRows(schema, added)
+        writes.push({
+          content: tail, file, hash: snapshot.hasher.copy().update(tail).digest('hex'), tail: true,
+        })
+      } else {
+        const content = writeTable(schema, await this.load(file))
+        writes.push({
+          content, file, hash: sha256(content), tail: false,
+        })
+      }
     }
 
-    const hashes = new Map([...data].map(([f, d]) => [f, sha256(d)]))
-    if (data.size > 0) {
-      this.state.pending = Object.fromEntries(hashes)
+    if (writes.length > 0) {
+      this.state.pending = Object.fromEntries(writes.map(w => [w.file, w.hash]))
       await this.writeState()
     }
 
-    for (const [file, content] of data) {
+    for (const {content, file, hash, tail} of writes) {
       await this.folder.backup(file, this.ctx.now)
-      await writeFileSafely(path.join(dir, file), content)
-      this.state.files[file] = hashes.get(file)!
+      await (tail ? appendSafely(path.join(dir, file), content) : writeFileSafely(path.join(dir, file), content))
+      this.state.files[file] = hash
+      this.state.written = {...this.state.written, [file]: hash}
     }
 
     delete this.state.pending
@@ -177,41 +274,87 @@ export class Transaction {
       })
     }
 
-    if (this.dirty.size > 0) await fsyncDir(dir)
+    if (writes.length > 0) await fsyncDir(dir)
     await appendLines(path.join(dir, FILES.audit), this.audits.map(a => JSON.stringify(a)))
-    if (this.dirty.size > 0 || this.handEdits.length > 0) await this.writeState()
+    if (writes.length > 0 || this.handEdits.length > 0) await this.writeState()
+  }
+
+  /**
+   * The subscriber with this phone (the last row, as indexByPhone counts), or undefined. When the registry is
+   * unchanged since this program wrote it, only that row is read (a byte search, then a validated read of the
+   * row); otherwise the whole registry is read and validated as subscribers() does.
+   */
+  async findSubscriber(phone: string): Promise<Subscriber | undefined> {
+    const appended = (this.added.get(FILES.subscribers) ?? []) as Subscriber[]
+    const mine = appended.findLast(s => s.phone === phone)
+    if (mine) return mine
+    const snapshot = await this.snapshot(FILES.subscribers)
+    if (this.cache.has(FILES.subscribers) || !snapshot.ours) {
+      return (await this.subscribers()).findLast(s => s.phone === phone)
+    }
+
+    const record = findRecord(snapshot.bytes, phone)
+    if (!record) return undefined
+    const header = Buffer.from(writeTable(SUBSCRIBERS, []))
+    return readTable(SUBSCRIBERS, Buffer.concat([header, record]), path.join(this.folder.dir, FILES.subscribers)).rows[0]
   }
 
   async requests(): Promise<RequestRecord[]> {
-    return this.load(FILES.requests, REQUESTS)
+    return this.load(FILES.requests) as Promise<RequestRecord[]>
   }
 
   setRequests(rows: RequestRecord[]): void {
-    this.cache.set(FILES.requests, rows)
-    this.dirty.add(FILES.requests)
+    this.replace(FILES.requests, rows)
   }
 
   setSubscribers(rows: Subscriber[]): void {
-    this.cache.set(FILES.subscribers, rows)
-    this.dirty.add(FILES.subscribers)
+    this.replace(FILES.subscribers, rows)
   }
 
   async subscribers(): Promise<Subscriber[]> {
-    return this.load(FILES.subscribers, SUBSCRIBERS)
+    return this.load(FILES.subscribers) as Promise<Subscriber[]>
   }
 
-  private async load<T>(file: string, schema: TableSchema<T>): Promise<T[]> {
+  private append(file: string, row: unknown): void {
+    const added = this.added.get(file) ?? []
+    added.push(row)
+    this.added.set(file, added)
+    this.cache.get(file)?.push(row)
+  }
+
+  /** The whole table, validated, with the rows appended so far. */
+  private async load(file: string): Promise<unknown[]> {
     const cached = this.cache.get(file)
-    if (cached) return cached as T[]
-    const bytes = await this.folder.readBytes(file)
-    const {encoding, rows} = readTable(schema, bytes, path.join(this.folder.dir, file))
+    if (cached) return cached
+    const {bytes, hash} = await this.snapshot(file)
+    const {encoding, rows} = readTable(SCHEMAS.get(file)!, bytes, path.join(this.folder.dir, file))
     const known = this.state.files[file]
-    const hash = sha256(bytes)
     if (hash === this.state.pending?.[file]) this.state.files[file] = hash
     else if (known !== undefined && known !== hash) this.handEdits.push({encoding, file})
     if (known !== hash) this.state.files[file] = hash
+    rows.push(...(this.added.get(file) ?? []))
     this.cache.set(file, rows)
     return rows
+  }
+
+  private replace(file: string, rows: unknown[]): void {
+    this.cache.set(file, rows)
+    this.replaced.add(file)
+  }
+
+  private async snapshot(file: string): Promise<Snapshot> {
+    const taken = this.snapshots.get(file)
+    if (taken) return taken
+    const bytes = await this.folder.readBytes(file)
+    const hasher = createHash('sha256').update(bytes)
+    const hash = hasher.copy().digest('hex')
+    const written = hash === this.state.pending?.[file] || hash === this.state.written?.[file]
+    const header = Buffer.from(writeTable(SCHEMAS.get(file)!, []))
+    const snapshot = {
+      bytes, hash, hasher, ours: written && bytes.subarray(0, header.length).equals(header) && bytes.subarray(-CRLF.length).equals(CRLF),
+    }
+    this.snapshots.set(file, snapshot)
+    return snapshot
   }
 
   private async writeState(): Promise<void> {
@@ -283,6 +426,8 @@ export class DataFolder {
       if (created.length > 0) {
         const state: State = {files: {}}
         for (const f of [FILES.subscribers, FILES.requests]) state.files[f] = sha256(await readFile(path.join(this.dir, f)))
+        // Written by writeTable just above, unless they were there before init.
+        state.written = Object.fromEntries([FILES.subscribers, FILES.requests].filter(f => created.includes(f)).map(f => [f, state.files[f]]))
         await writeFileSafely(path.join(this.dir, FILES.state), JSON.stringify(state, null, 2) + '\n')
         await appendLines(path.join(this.dir, FILES.audit), [
           JSON.stringify({
@@ -329,7 +474,7 @@ export class DataFolder {
   private async readState(): Promise<State> {
     try {
       const parsed = JSON.parse(await readFile(path.join(this.dir, FILES.state), 'utf8')) as State
-      return {files: {...parsed.files}, pending: parsed.pending}
+      return {files: {...parsed.files}, pending: parsed.pending, written: parsed.written}
     } catch {
       return {files: {}}
     }

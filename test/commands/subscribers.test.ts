@@ -111,6 +111,35 @@ describe('subscribers (CLI)', () => {
     assert.deepEqual(after.json.map(s => s.name), ['Niccolò Rossi', 'Anna Bianchi'])
   })
 
+  it('an add appends to the registry it wrote, and trusts no file edited since', async () => {
+    await runCli(['subscribers', 'add', '3331234567', 'Paolo Rossi'], dataDir)
+    const first = registryBytes(dataDir)
+    const added = await runCli(['subscribers', 'add', '3331234568', 'Anna Bianchi'], dataDir)
+    assert.equal(added.code, 0, added.stderr)
+    const second = registryBytes(dataDir)
+    assert.deepEqual(second.subarray(0, first.length), first, 'the earlier bytes are kept as they were')
+    assert.match(second.subarray(first.length).toString('utf8'), /^\+393331234568;Anna Bianchi;attivo;.*\r\n$/)
+
+    // Quoted cells are valid CSV but not this program's layout: the byte lookup would miss "+39…"; the full,
+    // validated read finds the number and notices the hand edit.
+    writeFileSync(path.join(dataDir, 'iscritti.csv'), second.toString('utf8').replace('+393331234568;Anna Bianchi', '"+393331234568";"Anna Bianchi"'))
+    const edited = registryBytes(dataDir)
+    const again = await runJson<{error: {code: string}}>(['subscribers', 'add', '3331234568', 'Anna Bianchi'], dataDir)
+    assert.equal(again.code, 4, again.stderr)
+    assert.equal(again.json.error.code, 'ALREADY_ACTIVE')
+    assert.deepEqual(registryBytes(dataDir), edited)
+
+    // Removed, then added again at the counter: reactivated in place, one row for the number.
+    assert.equal((await runCli(['subscribers', 'remove', '3331234567'], dataDir)).code, 0)
+    const back = await runJson<{kind: string}>(['subscribers', 'add', '3331234567', 'Paolo Rossi'], dataDir)
+    assert.equal(back.code, 0, back.stderr)
+    const all = await runJson<{phone: string; status: string}[]>(['subscribers', '--status', 'all'], dataDir)
+    assert.deepEqual(all.json.map(s => [s.phone, s.status]), [['+393331234567', 'active'], ['+393331234568', 'active']])
+    const audit = readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8')
+    assert.match(audit, /"action":"subscriber.reactivate"/)
+    assert.match(audit, /"action":"file.hand-edited"/)
+  })
+
   it('stops on an invalid row with file and line, exit 3, file untouched', async () => {
     const csv = [
       'telefono,nome,stato,iscritto_il,approvato_da,cessato_il,cessato_da,id_richiesta,consenso,informativa_privacy,aggiornato_il',

@@ -29,16 +29,10 @@ export type ActivationResult
     | {after: Subscriber; before: undefined; kind: 'added'}
 
 /**
- * Makes a citizen active: new, reactivated after cessation (subscription date and consent renewed),
- * or, when already active, a name update. Mutates `list` in place and keeps `index` true.
+ * What activating a citizen does to their row: new, reactivated after cessation (subscription date and consent
+ * renewed), or, when already active, a name update. `before` is their current row, if any.
  */
-export function activate(
-  list: Subscriber[],
-  index: Map<string, number>,
-  a: Activation,
-  opts: {allowRename: boolean},
-): ActivationResult {
-  const at = index.get(a.phone)
+export function activation(before: Subscriber | undefined, a: Activation, opts: {allowRename: boolean}): ActivationResult {
   const fresh: Subscriber = {
     approvedBy: a.operator,
     consent: a.consent,
@@ -50,24 +44,35 @@ export function activate(
     subscribedAt: a.now,
     updatedAt: a.now,
   }
-  if (at === undefined) {
-    index.set(a.phone, list.length)
-    list.push(fresh)
-    return {after: fresh, before: undefined, kind: 'added'}
-  }
-
-  const before = list[at]
+  if (before === undefined) return {after: fresh, before: undefined, kind: 'added'}
   if (before.status === 'active') {
     if (!opts.allowRename) throw new CervenoError('ALREADY_ACTIVE', {phone: a.phone})
     const after = {
       ...before, name: a.name, requestId: a.requestId ?? before.requestId, updatedAt: a.now,
     }
-    list[at] = after
     return {after, before, kind: 'renamed'}
   }
 
-  list[at] = fresh
   return {after: fresh, before, kind: 'reactivated'}
+}
+
+/** activation() applied to `list` in place, keeping `index` true. */
+export function activate(
+  list: Subscriber[],
+  index: Map<string, number>,
+  a: Activation,
+  opts: {allowRename: boolean},
+): ActivationResult {
+  const at = index.get(a.phone)
+  const result = activation(at === undefined ? undefined : list[at], a, opts)
+  if (at === undefined) {
+    index.set(a.phone, list.length)
+    list.push(result.after)
+  } else {
+    list[at] = result.after
+  }
+
+  return result
 }
 
 /** Marks an active citizen ceased (never deletes: erasure is a privacy command). */

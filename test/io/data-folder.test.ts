@@ -1,0 +1,63 @@
+import fc from 'fast-check'
+import {strict as assert} from 'node:assert'
+
+import {type Subscriber} from '../../src/core/registry/types.js'
+import {readTable, writeTable} from '../../src/io/csv-table.js'
+import {findRecord} from '../../src/io/data-folder.js'
+import {SUBSCRIBERS} from '../../src/io/tables.js'
+
+const base: Subscriber = {
+  approvedBy: 'Ufficio',
+  consent: 'message',
+  name: 'x',
+  phone: '+393331234560',
+  privacyNotice: '2021-12-21',
+  status: 'active',
+  subscribedAt: '2025-03-14T09:21:00+01:00',
+  updatedAt: '2025-03-14T09:21:00+01:00',
+}
+const PHONES = ['+393331234560', '+393331234561', '+393331234562']
+const header = Buffer.from(writeTable(SUBSCRIBERS, []))
+const readRecord = (record: Buffer) => readTable(SUBSCRIBERS, Buffer.concat([header, record]), 'iscritti.csv').rows[0]
+
+/** Names that look like the start of another record once a line break is in them. */
+const trapName = fc
+.tuple(
+  fc.constantFrom('', 'Anna', 'a"b', '"', '""'),
+  fc.constantFrom('', '\r\n', '\n', '\r\n"'),
+  fc.constantFrom(...PHONES, '+393339999999'),
+  fc.constantFrom(';', ';attivo', '', '";'),
+)
+.map(parts => parts.join(''))
+.filter(s => s.trim() !== '')
+
+describe('data folder: the one-row lookup of an add', () => {
+  it('finds the last row of a phone exactly as a full read does, whatever the names hold (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({name: trapName, phone: fc.constantFrom(...PHONES), status: fc.constantFrom('active', 'ceased')}), {maxLength: 8}),
+        fc.constantFrom(...PHONES, '+393339999999'),
+        (cells, phone) => {
+          const rows: Subscriber[] = cells.map(c => ({
+            ...base, ...c, ...(c.status === 'ceased' ? {ceasedAt: base.updatedAt} : {}), status: c.status as Subscriber['status'],
+          }))
+          const bytes = Buffer.from(writeTable(SUBSCRIBERS, rows))
+          const record = findRecord(bytes, phone)
+          const expected = rows.findLast(r => r.phone === phone)
+          if (expected === undefined) assert.equal(record, undefined)
+          else assert.deepEqual(readRecord(record!), readTable(SUBSCRIBERS, bytes, 'f').rows.findLast(r => r.phone === phone))
+        },
+      ),
+      {numRuns: 500},
+    )
+  })
+
+  it('skips a phone written inside a quoted multi-line name', () => {
+    const rows = [{...base, name: `Nota\r\n${PHONES[1]};attivo`}, {...base, name: 'Anna', phone: PHONES[2]}]
+    const bytes = Buffer.from(writeTable(SUBSCRIBERS, rows))
+    assert.ok(bytes.includes(`\r\n${PHONES[1]};`), 'the trap is in the bytes')
+    assert.equal(findRecord(bytes, PHONES[1]), undefined)
+    assert.equal(readRecord(findRecord(bytes, PHONES[2])!).name, 'Anna')
+    assert.equal(readRecord(findRecord(bytes, PHONES[0])!).name, `Nota\r\n${PHONES[1]};attivo`)
+  })
+})
