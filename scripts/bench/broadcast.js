@@ -2,7 +2,7 @@
 // a process of its own so that its CPU is not the CLI's. Figures are measured at the server: arrival times of
 // the requests (achieved rate, busiest 1-second window), and in the CLI process: CPU time and peak RSS.
 import {fork, spawnSync} from 'node:child_process'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 
@@ -39,14 +39,26 @@ async function seed(dataDir, n) {
   writeFileSync(path.join(dataDir, 'iscritti.csv'), writeTable(SUBSCRIBERS, rows))
 }
 
-/** The tests' fake server (TypeScript, loaded with ts-node) in a child process, driven over IPC. */
+/**
+ * The tests' fake server, transpiled to plain JavaScript once and run by bare node in a child process, driven
+ * over IPC. Not under ts-node: the TypeScript compiler would sit in the server's heap and every full garbage
+ * collection would mark it, stalling the server's event loop for tens of milliseconds and stamping the requests
+ * that arrived meanwhile late and close together, i.e. measuring the instrument instead of the CLI.
+ */
 async function startServer(dir, latencyMs) {
-  const entry = path.join(dir, 'fake-server.mts')
-  const helper = pathToFileURL(path.join(root, 'test', 'helpers', 'fake-cloud-api.js')).href
+  const {default: ts} = await import('typescript')
+  const source = readFileSync(path.join(root, 'test', 'helpers', 'fake-cloud-api.ts'), 'utf8')
+  const payload = pathToFileURL(path.join(root, 'dist', 'core', 'broadcast', 'payload.js')).href
+  const {outputText} = ts.transpileModule(source.replace('../../src/core/broadcast/payload.js', payload), {
+    compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022},
+  })
+  const helper = path.join(dir, 'fake-cloud-api.mjs')
+  writeFileSync(helper, outputText)
+  const entry = path.join(dir, 'fake-server.mjs')
   writeFileSync(
     entry,
     [
-      `import {startFakeCloudApi} from '${helper}'`,
+      `import {startFakeCloudApi} from '${pathToFileURL(helper).href}'`,
       `const fake = await startFakeCloudApi({acceptedTokens: ['${TOKEN}'], latencyMs: Number(process.env.FAKE_LATENCY_MS)})`,
       // How late its own timers run: a stalled server stamps arrivals late, in bunches.
       'let maxLagMs = 0',
@@ -61,8 +73,8 @@ async function startServer(dir, latencyMs) {
   )
   const child = fork(entry, [], {
     cwd: root,
-    env: {...process.env, FAKE_LATENCY_MS: String(latencyMs), TS_NODE_TRANSPILE_ONLY: 'true'},
-    execArgv: ['--loader', 'ts-node/esm', '--no-warnings'],
+    env: {...process.env, FAKE_LATENCY_MS: String(latencyMs)},
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const {baseUrl} = await new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {
-  bin, fmt, root, timeMedian,
+  bin, fmt, root, timeMedian, timeOnce,
 } from './util.js'
 
 const dist = p => import(path.join(root, 'dist', p))
@@ -74,22 +74,32 @@ function medianSpawn(n, argv) {
 const registry = {
   name: 'registry',
   async run({dir, log}) {
-    const lines = ['| registry rows | `subscribers add` median | peak RSS | `subscribers --json` median | peak RSS | file size |', '|---:|---:|---:|---:|---:|---:|']
+    const lines = [
+      '| registry rows | `subscribers add` median | peak RSS | first add after a hand edit | peak RSS | `subscribers --json` median | peak RSS | file size |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ]
     for (const n of [25_000, 50_000, 100_000]) {
       const dataDir = path.join(dir, `dati-${n}`)
       init(dataDir)
       await seedRegistry(dataDir, n)
+      // The seeded file is, for the program, a hand edit: the first add validates and rewrites it whole.
+      const first = timeOnce(['subscribers', 'add', '+393469999999', 'Primo Iscritto'], {dataDir})
       // Each add takes a new number; the registry grows by one row per run.
       const add = timeMedian(7, i => ['subscribers', 'add', `+39347${String(i).padStart(7, '0')}`, 'Nuovo Iscritto'], {dataDir})
       const list = timeMedian(5, ['subscribers', '--json'], {dataDir})
       const {size} = (await import('node:fs')).statSync(path.join(dataDir, 'iscritti.csv'))
-      log(`${n}: add ${fmt(add.ms)} ms, list ${fmt(list.ms)} ms`)
-      lines.push(`| ${fmt(n)} | ${fmt(add.ms)} ms | ${fmt(add.rssMiB)} MiB | ${fmt(list.ms)} ms | ${fmt(list.rssMiB)} MiB | ${fmt(size / 2 ** 20, 1)} MiB |`)
+      log(`${n}: add ${fmt(add.ms)} ms (first, after the hand edit: ${fmt(first.ms)} ms), list ${fmt(list.ms)} ms`)
+      lines.push(`| ${fmt(n)} | ${fmt(add.ms)} ms | ${fmt(add.rssMiB)} MiB | ${fmt(first.ms)} ms | ${fmt(first.rssMiB)} MiB | ${fmt(list.ms)} ms | ${fmt(list.rssMiB)} MiB | ${fmt(size / 2 ** 20, 1)} MiB |`)
     }
 
     return [
-      'Each `add` is a whole process: start-up, lock, validated read of the whole registry, backup copy,',
-      'atomic write with fsync, audit line. Medians of 7 adds and 5 listings per size.',
+      'Each `add` is a whole process: start-up, lock, SHA-256 of the registry, backup copy, atomic write with fsync,',
+      'audit line. When iscritti.csv is unchanged since the program wrote it (its hash in .stato.json), the add reads',
+      'only the row of its number (a byte search) and appends one row (kernel copy of the file, append, fsync,',
+      'rename): the usual case, medians of 7 adds. The registry is seeded by writing the file directly, so for the',
+      'program it was edited by hand: the first add after that reads and validates every row and rewrites the file',
+      'whole, one run, as does any change after a hand edit. `subscribers --json` reads and validates every row:',
+      'medians of 5.',
       '',
       ...lines,
     ].join('\n')
