@@ -140,7 +140,7 @@ interface Snapshot {
   ours: boolean
 }
 
-/** The line break, quote and delimiter of writeTable's layout, as bytes. */
+/** The line break and quote of writeTable's layout. */
 const CRLF = Buffer.from('\r\n')
 const QUOTE = 0x22
 
