@@ -11,7 +11,7 @@ import {
 } from '../core/chat-export/index.js'
 import {type Config} from '../core/config.js'
 import {normalizePhone} from '../core/phone.js'
-import {type IncomingRequest, mergeRequests} from '../core/requests/merge.js'
+import {IncomingBatch, mergeBatch} from '../core/requests/merge.js'
 import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
 import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
@@ -70,6 +70,8 @@ export interface ImportOptions {
    * counted, so a dump of any size streams in bounded memory.
    */
   keepStatus?: (event: StatusEvent) => boolean
+  /** Collect the near misses (true by default): a big dump can hold many, and only --show-ignored shows them. */
+  nearMisses?: boolean
   paths: string[]
   phone?: string
   self: string[]
@@ -132,9 +134,11 @@ function webhookProblem(e: WebhookFileError): FileProblem {
 }
 
 interface Collected {
-  incoming: IncomingRequest[]
+  keepNearMisses: boolean
   keepStatus: (event: StatusEvent) => boolean
   nearMisses: NearMissView[]
+  /** Every request found, as a record, first come first kept. */
+  requests: IncomingBatch
   results: ImportFileResult[]
   statuses: StatusEvent[]
   statusesSeen: number
@@ -144,12 +148,14 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
   const result: ImportFileResult = {
     format: 'webhook', ignored: 0, messages: 0, path: file, requests: 0, statuses: 0,
   }
-  const incoming: IncomingRequest[] = []
-  const statuses: StatusEvent[] = []
-  const nearMisses: NearMissView[] = []
+  // Straight into the batch, each request as it comes: nothing per file to copy. A file that fails is taken back out.
+  const mark = {nearMisses: into.nearMisses.length, requests: into.requests.mark(), statuses: into.statuses.length}
   const base = path.basename(file)
   for await (const item of readWebhookFile(file)) {
     if (item.kind === 'error') {
+      into.requests.rollback(mark.requests)
+      into.statuses.length = mark.statuses
+      into.nearMisses.length = mark.nearMisses
       into.results.push({
         ...result, error: webhookProblem(item.error), ignored: 0, messages: 0, requests: 0, statuses: 0,
       })
@@ -161,8 +167,9 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
     const x = extractFromPayload(item.payload, {defaultCountry: config.defaultCountry, keyword: config.keyword, source: where})
     result.messages += x.counts.messages
     result.ignored += x.counts.ignoredMessages
+    result.requests += x.requests.length
     for (const r of x.requests) {
-      incoming.push({
+      into.requests.add({
         action: r.action,
         author: r.profileName ?? undefined,
         identity: r.wamid ? `wa\u0000${r.wamid}` : `wa\u0000${where}\u0000${r.rawText}`,
@@ -177,18 +184,14 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
     }
 
     result.statuses! += x.statuses.length
-    for (const st of x.statuses) if (into.keepStatus(st)) statuses.push(st)
-    for (const n of x.nearMisses) nearMisses.push({
+    for (const st of x.statuses) if (into.keepStatus(st)) into.statuses.push(st)
+    if (into.keepNearMisses) for (const n of x.nearMisses) into.nearMisses.push({
       author: n.profileName ?? n.phone, receivedAt: n.receivedAt, source: n.source, text: n.text,
     })
   }
 
-  result.requests = incoming.length
   into.statusesSeen += result.statuses!
   into.results.push(result)
-  into.incoming.push(...incoming)
-  into.statuses.push(...statuses)
-  into.nearMisses.push(...nearMisses)
 }
 
 /**
@@ -204,9 +207,10 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   // Loaded here, not at start-up: only an import needs the journals' wamids.
   const delivery = await import('./broadcast.js')
   const into: Collected = {
-    incoming: [],
+    keepNearMisses: options.nearMisses ?? true,
     keepStatus: options.keepStatus ?? (await delivery.deliveryStatusFilter(folder)),
     nearMisses: [],
+    requests: new IncomingBatch(),
     results: [],
     statuses: [],
     statusesSeen: 0,
@@ -267,7 +271,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
     })
     const label = chat.entry ? `${path.basename(file)}!${chat.entry}` : path.basename(file)
     for (const r of x.requests) {
-      into.incoming.push({
+      into.requests.add({
         action: r.action,
         author: r.author,
         identity: `chat\u0000${r.author}\u0000${r.receivedAt}\u0000${r.rawText}`,
@@ -280,7 +284,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
       })
     }
 
-    for (const n of x.nearMisses) into.nearMisses.push({
+    if (into.keepNearMisses) for (const n of x.nearMisses) into.nearMisses.push({
       author: n.author, receivedAt: n.receivedAt, source: `${label}:${n.line}`, text: n.rawText,
     })
     into.results.push({
@@ -296,7 +300,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   const order = new Map([...options.paths, ...files].map((f, i) => [f, i]))
   into.results.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
   const warnings: ImportOutcome['warnings'] = []
-  const merge = async (list: Parameters<typeof mergeRequests>[0], now: string) => mergeRequests(list, into.incoming, now)
+  const merge = async (list: Parameters<typeof mergeBatch>[0], now: string) => mergeBatch(list, into.requests, now)
   let stored = {duplicates: 0, stored: 0}
   const merged = await (options.dryRun
     ? merge(await folder.readRequests(), nowIso)

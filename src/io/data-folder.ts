@@ -1,7 +1,7 @@
 import {createHash, type Hash} from 'node:crypto'
 import {constants as fsc} from 'node:fs'
 import {
-  access, chmod, copyFile, mkdir, open, readdir, readFile, rename, rm, stat,
+  access, chmod, copyFile, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat,
 } from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
@@ -69,19 +69,49 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Appends whole lines and fsyncs: an audit or journal line is either there or not. */
-export async function appendLines(file: string, lines: string[]): Promise<void> {
-  if (lines.length === 0) return
-  const fd = await open(file, 'a', FILE_MODE)
+const APPEND_BATCH = 1024 * 1024
+
+/**
+ * Appends whole lines and fsyncs: an audit or journal line is either there or not (a line torn by a killed
+ * process is cut by repairJsonLines). Written about a MiB at a time, so a big import's audit never sits in
+ * memory as one string; `lines` can be a generator that makes each line when it is written.
+ */
+export async function appendLines(file: string, lines: Iterable<string>): Promise<void> {
+  let fd: FileHandle | null = null
   try {
-    await fd.appendFile(lines.map(l => l + '\n').join(''))
-    await fd.sync()
+    let batch: string[] = []
+    let size = 0
+    for (const line of lines) {
+      batch.push(line, '\n')
+      size += line.length + 1
+      if (size >= APPEND_BATCH) {
+        fd ??= await open(file, 'a', FILE_MODE)
+        await fd.appendFile(batch.join(''))
+        batch = []
+        size = 0
+      }
+    }
+
+    if (batch.length > 0) {
+      fd ??= await open(file, 'a', FILE_MODE)
+      await fd.appendFile(batch.join(''))
+    }
+
+    await fd?.sync()
   } finally {
-    await fd.close()
+    await fd?.close()
   }
 }
 
-/** Temp files write-file-atomic leaves behind when a process is killed mid-write: `<name>.<number>`. */
+/**
+ * Each value as a JSON line, made when it is asked for.
+ * @yields one JSON text per value
+ */
+export function * jsonLines(values: Iterable<unknown>): Generator<string> {
+  for (const v of values) yield JSON.stringify(v)
+}
+
+/** Temp files a process killed mid-write leaves behind (write-file-atomic's, appendSafely's): `<name>.<number>`. */
 const TEMP_FILE = /^.+\.(csv|json|jsonl)\.\d+$/
 
 /**
@@ -275,7 +305,7 @@ export class Transaction {
     }
 
     if (writes.length > 0) await fsyncDir(dir)
-    await appendLines(path.join(dir, FILES.audit), this.audits.map(a => JSON.stringify(a)))
+    await appendLines(path.join(dir, FILES.audit), jsonLines(this.audits))
     if (writes.length > 0 || this.handEdits.length > 0) await this.writeState()
   }
 

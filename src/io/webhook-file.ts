@@ -1,15 +1,15 @@
 /**
  * Reads a webhook dump as a stream of payloads: one JSON object, a JSON array of payloads, NDJSON (one payload
  * per line), or JSON values one after another. The shape is told from the content, never from the extension.
- * Memory stays flat on any size: arrays go through stream-json, NDJSON through readline.
+ * Memory stays flat on any size: the file is read into one reused buffer, cut on the bytes into lines (NDJSON)
+ * or values (arrays, documents), and each piece is decoded and given to JSON.parse alone.
  * Problems are reported as a final `error` item, never thrown.
  */
-import {createReadStream, type ReadStream} from 'node:fs'
-import * as readline from 'node:readline'
-import {Readable, type Transform} from 'node:stream'
+import {isUtf8} from 'node:buffer'
+import {createReadStream} from 'node:fs'
+import {type FileHandle, open} from 'node:fs/promises'
+import {type Writable} from 'node:stream'
 import {TextDecoder} from 'node:util'
-import Assembler from 'stream-json/Assembler.js'
-import Parser from 'stream-json/Parser.js'
 import Verifier from 'stream-json/utils/Verifier.js'
 
 /**
@@ -130,26 +130,55 @@ class UnreadableError extends Error {
   }
 }
 
-/** File chunks with look-ahead: the head is examined, then replayed. */
+class Utf8Failure extends Error {
+  constructor(readonly line: number) {
+    super('invalid UTF-8')
+  }
+}
+
+/**
+ * The file as UTF-8 bytes without a BOM, chunk by chunk (UTF-16 is transcoded: every newline stays on its line).
+ * The head can be examined first; next() then returns it again. A chunk is valid until the next call.
+ */
 class ByteSource {
   bytesRead = 0
-  private readonly iterator: AsyncIterator<Buffer>
-  private readonly pending: Buffer[] = []
-  private readonly stream: ReadStream
+  private readonly buffer: Buffer
+  private handle: FileHandle | null = null
+  private pending: Buffer[] = []
+  private utf16: null | {decoder: TextDecoder; newlines: number} = null
 
-  constructor(path: string, chunkSize: number) {
-    this.stream = createReadStream(path, {highWaterMark: chunkSize})
-    this.iterator = this.stream[Symbol.asyncIterator]()
+  constructor(private readonly path: string, chunkSize: number) {
+    this.buffer = Buffer.allocUnsafe(chunkSize)
   }
 
-  close(): void {
-    this.stream.destroy()
+  async close(): Promise<void> {
+    await this.handle?.close()
+    this.handle = null
+  }
+
+  /** Decodes the rest of the file as `encoding` from now on (after the head was examined). */
+  decodeAs(encoding: Encoding): void {
+    const head = Buffer.concat(this.pending)
+    if (encoding === 'utf8') {
+      this.pending = [head[0] === 0xEF && head[1] === 0xBB && head[2] === 0xBF ? head.subarray(3) : head]
+    } else {
+      this.pending = [head]
+      this.utf16 = {decoder: new TextDecoder(encoding, {fatal: true}), newlines: 0}
+    }
   }
 
   async next(): Promise<Buffer | null> {
-    const queued = this.pending.shift()
-    if (queued) return queued
-    return this.read()
+    const raw = this.pending.shift() ?? await this.read()
+    if (this.utf16 === null) return raw
+    let text: string
+    try {
+      text = raw === null ? this.utf16.decoder.decode() : this.utf16.decoder.decode(raw, {stream: true})
+    } catch {
+      throw new Utf8Failure(this.utf16.newlines + 1)
+    }
+
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.utf16.newlines++
+    return raw === null && text === '' ? null : Buffer.from(text)
   }
 
   /** Reads chunks until `enough(head, eof)` or PEEK_MAX; they will be returned again by next(). */
@@ -160,115 +189,148 @@ class ByteSource {
 
       const chunk = await this.read()
       if (chunk === null) return {eof: true, head}
-      this.pending.push(chunk)
+      this.pending.push(Buffer.from(chunk))
     }
   }
 
   private async read(): Promise<Buffer | null> {
     try {
-      const r = await this.iterator.next()
-      if (r.done) return null
-      this.bytesRead += r.value.length
-      return r.value
+      this.handle ??= await open(this.path, 'r')
+      const {bytesRead} = await this.handle.read(this.buffer, 0, this.buffer.length, null)
+      this.bytesRead += bytesRead
+      return bytesRead === 0 ? null : this.buffer.subarray(0, bytesRead)
     } catch (error) {
       throw new UnreadableError(String((error as NodeJS.ErrnoException).code ?? 'EIO'))
     }
   }
 }
 
-class Utf8Failure extends Error {
-  constructor(readonly line: number) {
-    super('invalid UTF-8')
-  }
-}
-
-/** Continuation bytes a UTF-8 lead byte announces; -1 for a byte that cannot start a sequence. */
+/** Continuation bytes a UTF-8 lead byte announces (0 for ASCII, and for bytes left to the validator). */
 function sequenceLength(lead: number): number {
-  if (lead < 0x80) return 0
-  if (lead >= 0xC2 && lead <= 0xDF) return 1
-  if (lead >= 0xE0 && lead <= 0xEF) return 2
-  if (lead >= 0xF0 && lead <= 0xF4) return 3
-  return -1
+  if (lead >= 0xF0) return 3
+  if (lead >= 0xE0) return 2
+  return lead >= 0xC0 ? 1 : 0
 }
 
-/** Overlong forms, surrogates and code points past U+10FFFF, told by the first two bytes. */
-function badSecondByte(lead: number, second: number): boolean {
-  return (lead === 0xE0 && second < 0xA0) || (lead === 0xED && second > 0x9F) || (lead === 0xF0 && second < 0x90) || (lead === 0xF4 && second > 0x8F)
+/** `end`, or where the character cut by the end of the chunk begins. */
+function wholeCharactersEnd(b: Buffer, end: number): number {
+  let i = end - 1
+  while (i >= 0 && end - i <= 3 && (b[i] & 0xC0) === 0x80) i--
+  return i >= 0 && i + sequenceLength(b[i]) >= end ? i : end
 }
 
-/** The offset of the first byte that breaks UTF-8, skipping a sequence begun in the previous chunk. */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0
-  while (i < 3 && i < b.length && (b[i] & 0xC0) === 0x80) i++
-  while (i < b.length) {
-    const n = sequenceLength(b[i])
-    if (n < 0) return i
-    if (i + n >= b.length) return i // incomplete at the end: reported by the final flush
-    for (let k = 1; k <= n; k++) if ((b[i + k] & 0xC0) !== 0x80) return i
-    if (n > 0 && badSecondByte(b[i], b[i + 1])) return i
-    i += n + 1
+const NL = 0x0A
+
+function isBlankByte(c: number): boolean {
+  return c === 0x20 || c === NL || c === 0x0D || c === 0x09
+}
+
+/** Where the blank bytes from `i` end. */
+function blankFrom(b: Buffer, i: number): number {
+  let j = i
+  while (j < b.length && isBlankByte(b[j])) j++
+  return j
+}
+
+/** Just past the last byte of b[from, to) that is neither blank nor part of a BOM, or `from` when there is none. */
+function contentEnd(b: Buffer, from: number, to: number): number {
+  let end = to
+  while (end > from) {
+    if (isBlankByte(b[end - 1])) end--
+    else if (end - 3 >= from && b[end - 3] === 0xEF && b[end - 2] === 0xBB && b[end - 1] === 0xBF) end -= 3
+    else break
   }
 
-  return 0
+  return end
 }
 
-function countNewlines(text: string, end = text.length): number {
-  let n = 0
-  let i = text.indexOf('\n')
-  while (i !== -1 && i < end) {
-    n++
-    i = text.indexOf('\n', i + 1)
-  }
-
-  return n
-}
-
-/** Strict decoding that knows which line it is on. */
-class LineDecoder {
-  /** Line of the last non-whitespace character decoded. */
+/**
+ * The bytes a reader still needs, in one buffer reused from chunk to chunk: no string holds the file's text, and
+ * memory stays at a chunk plus the longest line or value. Bytes are checked as UTF-8 as they come in.
+ */
+class Window {
+  buf: Buffer
+  /** Bytes [0, checked) are valid UTF-8; the rest, up to `end`, is the start of a character cut by the chunk. */
+  checked = 0
+  end = 0
+  /** Line of the last non-blank byte checked so far. */
   lastContentLine = 0
-  /** Newlines decoded so far. */
+  /** Newlines in the bytes checked so far, file-wide. */
   newlines = 0
-  private readonly decoder: TextDecoder
 
-  constructor(private readonly encoding: Encoding) {
-    this.decoder = new TextDecoder(encoding, {fatal: true})
+  constructor(private readonly source: ByteSource, size: number) {
+    this.buf = Buffer.allocUnsafe(size)
   }
 
-  decode(chunk: Buffer): string {
-    let text: string
-    try {
-      text = this.decoder.decode(chunk, {stream: true})
-    } catch {
-      const at = this.encoding === 'utf8' ? firstInvalidUtf8(chunk) : 0
-      let nl = 0
-      for (let i = 0; i < at; i++) if (chunk[i] === 0x0A) nl++
-      throw new Utf8Failure(this.newlines + nl + 1)
+  /** True when only blank bytes follow `from` to the end of the file: reads on to see, dropping what it read. */
+  async blankToEnd(from: number): Promise<boolean> {
+    let at = from
+    for (;;) {
+      if (blankFrom(this.bytes(), at) < this.checked) return false
+      if (!(await this.more(this.checked))) return blankFrom(this.bytes(), 0) === this.checked
+      at = 0
+    }
+  }
+
+  /** The checked bytes. */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.checked)
+  }
+
+  /**
+   * Forgets the bytes before `keep` (later offsets move down by `keep`) and appends the next chunk.
+   * False at the end of the file, once the last bytes are checked.
+   */
+  async more(keep: number): Promise<boolean> {
+    this.buf.copyWithin(0, keep, this.end)
+    this.end -= keep
+    this.checked -= keep
+    const chunk = await this.source.next()
+    if (chunk === null) {
+      this.check(this.end)
+      return false
     }
 
-    this.account(text)
-    return text
-  }
-
-  end(): string {
-    let text: string
-    try {
-      text = this.decoder.decode()
-    } catch {
-      throw new Utf8Failure(this.newlines + 1)
+    if (this.end + chunk.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.end + chunk.length))
+      this.buf.copy(bigger, 0, 0, this.end)
+      this.buf = bigger
     }
 
-    this.account(text)
-    return text
+    chunk.copy(this.buf, this.end)
+    this.end += chunk.length
+    this.check(wholeCharactersEnd(this.buf, this.end))
+    return true
   }
 
-  private account(text: string): void {
-    let last = text.length - 1
-    while (last >= 0 && JSON_WS.has(text[last])) last--
-    const before = this.newlines
-    this.newlines += countNewlines(text)
-    if (last >= 0) this.lastContentLine = before + countNewlines(text, last) + 1
+  private check(upTo: number): void {
+    const from = this.checked
+    if (upTo <= from) return
+    const b = this.buf
+    if (!isUtf8(b.subarray(from, upTo))) throw new Utf8Failure(this.newlines + badLine(b, from, upTo))
+    for (let i = b.indexOf(NL, from); i !== -1 && i < upTo; i = b.indexOf(NL, i + 1)) this.newlines++
+    const content = contentEnd(b, from, upTo)
+    if (content > from) {
+      let trailing = 0
+      for (let i = b.indexOf(NL, content); i !== -1 && i < upTo; i = b.indexOf(NL, i + 1)) trailing++
+      this.lastContentLine = this.newlines - trailing + 1
+    }
+
+    this.checked = upTo
   }
+}
+
+/** 1-based line, counted from `from`, of the first invalid byte sequence in b[from, to). */
+function badLine(b: Buffer, from: number, to: number): number {
+  let line = 1
+  for (let start = from; start < to; line++) {
+    const nl = b.indexOf(NL, start)
+    const stop = nl === -1 || nl >= to ? to : nl
+    if (!isUtf8(b.subarray(start, stop))) return line
+    start = stop + 1
+  }
+
+  return line
 }
 
 type Mode = 'array' | 'document' | 'ndjson'
@@ -337,7 +399,8 @@ function headIsEnough(bytes: Uint8Array): boolean {
  * @yields payload items, then exactly one end or error item
  */
 export async function * readWebhookFile(path: string, options: ReadWebhookFileOptions = {}): AsyncGenerator<WebhookFileItem, void, undefined> {
-  const source = new ByteSource(path, options.chunkSize ?? 1024 * 1024)
+  const chunkSize = options.chunkSize ?? 1024 * 1024
+  const source = new ByteSource(path, chunkSize)
   try {
     let encoding: Encoding
     let detection: Detection
@@ -356,19 +419,20 @@ export async function * readWebhookFile(path: string, options: ReadWebhookFileOp
       return
     }
 
+    source.decodeAs(encoding)
+    const window = new Window(source, 2 * chunkSize)
     if (detection.kind === 'error') {
       // Garbage that is not UTF-8 is better described as such than as "not JSON".
-      const utf8 = await firstUtf8Problem(source, encoding)
+      const utf8 = await firstUtf8Problem(source, window)
       yield utf8 === null ? fail(null, detection.code, detection.detail) : fail(null, 'INVALID_UTF8', 'invalid byte sequence', {line: utf8})
       return
     }
 
     if (detection.kind !== 'mode') return // unreachable: detect() only asks for more before EOF
     const {mode} = detection
-    const decoder = new LineDecoder(encoding)
-    yield * mode === 'ndjson' ? readNdjson(source, decoder) : readJson(source, decoder, mode, path, encoding)
+    yield * mode === 'ndjson' ? readNdjson(source, window) : readJson(source, window, {encoding, mode, path})
   } finally {
-    source.close()
+    await source.close()
   }
 }
 
@@ -390,42 +454,16 @@ function fail(shape: null | WebhookFileShape, code: WebhookFileErrorCode, detail
 }
 
 /** Line of the first invalid byte sequence in the first few MiB, or null. */
-async function firstUtf8Problem(source: ByteSource, encoding: Encoding): Promise<null | number> {
-  const decoder = new LineDecoder(encoding)
+async function firstUtf8Problem(source: ByteSource, window: Window): Promise<null | number> {
   try {
-    for (;;) {
-      const chunk = await source.next()
-      if (chunk === null) break
-      decoder.decode(chunk)
-      if (source.bytesRead >= PEEK_MAX) return null
+    while (source.bytesRead < PEEK_MAX && await window.more(window.checked)) {
+      // each chunk is checked as it comes in
     }
-
-    decoder.end()
   } catch (error) {
     if (error instanceof Utf8Failure) return error.line
   }
 
   return null
-}
-
-/**
- * Decoded text of the rest of the file; on a decoding or read failure, records it and ends.
- * @yields decoded text chunks
- */
-async function * decodedText(source: ByteSource, decoder: LineDecoder, failure: {error: unknown}): AsyncGenerator<string> {
-  try {
-    for (;;) {
-      const chunk = await source.next()
-      if (chunk === null) break
-      const text = decoder.decode(chunk)
-      if (text !== '') yield text
-    }
-
-    const tail = decoder.end()
-    if (tail !== '') yield tail
-  } catch (error) {
-    failure.error = error
-  }
 }
 
 function failureItem(error: unknown, shape: null | WebhookFileShape, payloadsBefore: number): WebhookFileItem {
@@ -443,64 +481,104 @@ function parseErrorPosition(message: string, length: number): {atEnd: boolean; c
   return {atEnd: pos >= length, column: pos + 1}
 }
 
-async function * readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGenerator<WebhookFileItem> {
-  const failure: {error: unknown} = {error: null}
-  const input = Readable.from(decodedText(source, decoder, failure))
-  const rl = readline.createInterface({crlfDelay: Number.POSITIVE_INFINITY, input})
-  let lineNo = 0
+/** The lines readline would see in a text without `\n`: a lone `\r` ends a line too, a final one is the CR of a CRLF. */
+function crLines(text: string): string[] {
+  if (!text.includes('\r')) return [text]
+  const lines = text.split('\r')
+  if (lines.at(-1) === '') lines.pop()
+  return lines
+}
+
+/** What the NDJSON lines read so far held: counts, the last value, the first broken line. */
+class NdjsonLines {
+  broken: null | {column: null | number; detail: string; line: number; truncated: boolean} = null
+  lastValue: unknown
+  /** The line being read (1-based). */
+  lineNo = 0
+  /** Lines holding JSON, and non-blank lines. */
+  lines = 0
+  nonBlank = 0
+  /** A line followed a broken one: nothing more to read. */
+  stopped = false
+}
+
+/**
+ * The payloads of a piece of text that ends at a `\n` (or at the end of the file).
+ * @yields each payload while `lines.lineNo` is its line
+ */
+function * linePayloads(lines: NdjsonLines, piece: string): Generator<unknown> {
+  for (const raw of crLines(piece)) {
+    lines.lineNo++
+    const text = raw.trim()
+    if (text === '') continue
+    lines.nonBlank++
+    if (lines.broken) {
+      // Another line follows the broken one: it was not the end of a cut file.
+      lines.broken.truncated = false
+      lines.stopped = true
+      return
+    }
+
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      const {message} = (error as Error)
+      const where = parseErrorPosition(message, text.length)
+      lines.broken = {
+        column: where.column, detail: message, line: lines.lineNo, truncated: where.atEnd,
+      }
+      continue
+    }
+
+    lines.lines++
+    lines.lastValue = value
+    // A line holding an array of payloads is read like an array file.
+    if (Array.isArray(value)) yield * value
+    else yield value
+  }
+}
+
+/**
+ * NDJSON, split into lines on the bytes: each line is decoded and parsed on its own.
+ * @yields payload items, then exactly one end or error item
+ */
+async function * readNdjson(source: ByteSource, window: Window): AsyncGenerator<WebhookFileItem> {
+  const lines = new NdjsonLines()
   let index = 0
-  let lines = 0
-  let nonBlank = 0
-  let lastValue: unknown
-  let broken: null | {column: null | number; detail: string; line: number; truncated: boolean} = null
+  let failure: unknown = null
   try {
-    for await (const raw of rl) {
-      lineNo++
-      const text = raw.trim()
-      if (text === '') continue
-      nonBlank++
-      if (broken) {
-        // Another line follows the broken one: it was not the end of a cut file.
-        broken.truncated = false
-        break
-      }
-
-      let value: unknown
-      try {
-        value = JSON.parse(text)
-      } catch (error) {
-        const {message} = (error as Error)
-        const where = parseErrorPosition(message, text.length)
-        broken = {
-          column: where.column,
-          detail: message,
-          line: lineNo,
-          truncated: where.atEnd,
-        }
-        continue
-      }
-
-      lines++
-      lastValue = value
-      // A line holding an array of payloads is read like an array file.
-      for (const payload of Array.isArray(value) ? value : [value]) {
-        yield {
-          bytesRead: source.bytesRead,
-          index: index++,
-          kind: 'payload',
-          line: lineNo,
-          payload,
+    let from = 0
+    let more = true
+    while (more && !lines.stopped) {
+      more = await window.more(from)
+      from = 0
+      const bytes = window.bytes()
+      while (from < bytes.length && !lines.stopped) {
+        let nl = bytes.indexOf(NL, from)
+        if (nl === -1 && more) break // the rest of the line is in the next chunk
+        if (nl === -1) nl = bytes.length
+        const piece = bytes.toString('utf8', from, nl)
+        from = nl + 1
+        for (const payload of linePayloads(lines, piece)) {
+          yield {
+            bytesRead: source.bytesRead,
+            index: index++,
+            kind: 'payload',
+            line: lines.lineNo,
+            payload,
+          }
         }
       }
     }
-  } finally {
-    rl.close()
-    input.destroy()
+  } catch (error) {
+    failure = error
   }
 
+  const {broken, lastValue, nonBlank} = lines
   const shape: WebhookFileShape = nonBlank > 1 ? 'ndjson' : (Array.isArray(lastValue) ? 'array' : 'object')
-  if (failure.error !== null) {
-    yield failureItem(failure.error, shape, index)
+  if (failure !== null) {
+    yield failureItem(failure, shape, index)
     return
   }
 
@@ -510,7 +588,7 @@ async function * readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGene
     return
   }
 
-  if (lines === 0) {
+  if (lines.lines === 0) {
     yield fail(null, 'EMPTY', 'no JSON line')
     return
   }
@@ -523,159 +601,251 @@ async function * readNdjson(source: ByteSource, decoder: LineDecoder): AsyncGene
   }
 }
 
-function writeText(stream: Transform, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.write(text, error => (error ? reject(error) : resolve()))
-  })
-}
-
-function endStream(stream: Transform): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject)
-    stream.once('finish', resolve)
-    stream.end()
-  })
-}
-
 class ParseFailure extends Error {
   /**
-   * @param atEnd the parser failed once all the input was in
-   * @param cause the parser's error
-   * @param pending the input the parser was still holding, unparsed (null when unknown)
+   * @param message what went wrong
+   * @param atEnd the input ended in the middle of a value
+   * @param pending that unfinished value ('' between values), or the value JSON.parse refused
+   * @param valueEnd where that refused value ends in the window (-1 when it is not about such a value)
    */
-  constructor(readonly atEnd: boolean, readonly cause: Error, readonly pending: null | string) {
-    super(cause.message)
+  constructor(message: string, readonly atEnd = false, readonly pending = '', readonly valueEnd = -1) {
+    super(message)
   }
 }
 
-/** Whitespace, or the start of a literal or number cut short: what a file cut in the middle of a value leaves. */
-const CUT_VALUE = /^\s*(?:t(?:r(?:u)?)?|f(?:a(?:l(?:s)?)?)?|n(?:u(?:l)?)?|-?\d*(?:\.\d*)?(?:[Ee][+-]?\d*)?)\s*$/
+const QUOTE = 0x22
+const BACKSLASH = 0x5C
 
-/** The text stream-json's parser keeps while it waits for more input (an internal of stream-json 1.x). */
-function pendingInput(parser: Parser): null | string {
-  const pending = (parser as unknown as {_buffer?: unknown})._buffer
-  return typeof pending === 'string' ? pending : null
-}
-
-interface Token {
-  name: string
-  value?: string
-}
-
-type AssemblerInternals = Assembler & {_saveValue(value: unknown): void; stringValue(value: unknown): void}
-
-/** An Assembler that stores a `__proto__` key as an own property, as JSON.parse does, instead of setting the prototype. */
-function safeAssembler(): Assembler {
-  const a = new Assembler() as AssemblerInternals
-  const save = a._saveValue.bind(a)
-  a._saveValue = (value: unknown): void => {
-    if (!a.done && !Array.isArray(a.current) && a.key === '__proto__') {
-      Object.defineProperty(a.current, '__proto__', {
-        configurable: true,
-        enumerable: true,
-        value,
-        writable: true,
-      })
-      a.key = null
-    } else {
-      save(value)
-    }
-  }
-
-  a.stringValue = a._saveValue
-  return a
+/** Bytes that end a number or literal. */
+function endsScalar(c: number): boolean {
+  return isBlankByte(c) || c === 0x2C || c === 0x5D || c === 0x7D || c === 0x5B || c === 0x7B || c === QUOTE || c === 0x3A || c >= 0x80 || c === 0x0B || c === 0x0C
 }
 
 /**
- * stream-json's Parser, its tokens handed straight to an Assembler as StreamArray/StreamValues do, minus the
- * stream hop per token (which cost most of the time). Completed values wait in `ready` until drained.
+ * Whitespace JSON.parse refuses but stream-json, which read these files before, took between tokens (any
+ * JavaScript `\s`): a BOM left inside by concatenated files, a no-break space.
  */
-class ValueParser extends Parser {
-  readonly ready: unknown[] = []
-  private readonly assembler = safeAssembler()
+const OTHER_SPACE = /[\v\f\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/
 
-  constructor(private readonly level: 0 | 1) {
-    // decodeStrings: false, or Writable turns the decoded text back into bytes for the parser to decode again.
-    super({
-      decodeStrings: false,
-      jsonStreaming: level === 0,
-      packValues: true,
-      streamValues: false,
-    })
+/** Length in bytes of such a character at b[i], or 0. */
+function otherSpaceLength(b: Buffer, i: number): number {
+  const c = b[i]
+  if (c === 0x0B || c === 0x0C) return 1
+  if (c < 0xC2 || c > 0xEF) return 0
+  const length = sequenceLength(c) + 1
+  return OTHER_SPACE.test(b.toString('utf8', i, i + length)) ? length : 0
+}
+
+/** JSON.parse, after turning that other whitespace outside strings into spaces: the rare dump that has some. */
+function parseWithOtherSpace(text: string): unknown {
+  let out = ''
+  let from = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (inString) {
+      if (ch === '\\') i++
+      else if (ch === '"') inString = false
+    } else if (ch === '"') {
+      inString = true
+    } else if (OTHER_SPACE.test(ch)) {
+      out += text.slice(from, i) + ' '
+      from = i + 1
+    }
   }
 
-  override push(token: null | Token): boolean {
-    if (token === null) return false
-    const a = this.assembler as unknown as Assembler & Record<string, (value?: string) => void>
-    const consume = a[token.name]
-    if (typeof consume !== 'function') return true
-    consume.call(a, token.value)
-    if (a.depth === this.level) {
-      if (this.level === 1) {
-        // The element just completed is the last of the top-level array: take it out so the array stays empty.
-        const top = a.current as unknown[]
-        if (top.length > 0) this.ready.push(top.pop())
+  return JSON.parse(out + text.slice(from))
+}
+
+/**
+ * Finds where the top-level values of a JSON text (document mode), or the elements of its top-level array, begin
+ * and end, without parsing them: each is then given whole to JSON.parse. Strings are skipped with indexOf, so
+ * only the bytes between them are looked at one by one. Syntax inside a value is left to JSON.parse.
+ */
+class ValueSplitter {
+  /** Brackets open at `pos`, the top-level array's included. */
+  private depth = 0
+  /** Array mode: the final `]` was read. */
+  private done = false
+  /** Array mode, between elements: 'value' after `[` or `,`, 'comma' after an element. */
+  private expect: 'comma' | 'first' | 'value' = 'first'
+  private inString = false
+  /** Bracket depth of the values handed out: 1 inside the top-level array, 0 for a document. */
+  private readonly level: 0 | 1
+  /** The next byte to look at. */
+  private pos = 0
+  /** Where the value being read began, or -1 between values. */
+  private start = -1
+
+  constructor(readonly mode: 'array' | 'document') {
+    this.level = mode === 'array' ? 1 : 0
+  }
+
+  /** Where the bytes still needed begin: the window can forget the ones before. */
+  get keep(): number {
+    return this.start === -1 ? this.pos : this.start
+  }
+
+  /** After more() dropped `keep` bytes. */
+  moved(by: number): void {
+    this.pos -= by
+    if (this.start !== -1) this.start -= by
+  }
+
+  /**
+   * The next complete value in `b`, as [start, end), or null when `b` holds no more (at the end of the file, null
+   * means the text is complete). Throws a ParseFailure on bytes that cannot be there, or on a value cut by the end.
+   */
+  next(b: Buffer, eof: boolean): [number, number] | null {
+    const {level} = this
+    let i = this.pos
+    while (i < b.length) {
+      if (this.inString) {
+        const quote = b.indexOf(QUOTE, i)
+        if (quote === -1) {
+          i = b.length
+          break
+        }
+
+        let k = quote - 1
+        while (b[k] === BACKSLASH) k--
+        i = quote + 1
+        if ((quote - 1 - k) % 2 === 0) {
+          this.inString = false
+          if (this.depth === level) return this.complete(i)
+        }
+
+        continue
+      }
+
+      const c = b[i]
+      if (this.depth > level) {
+        if (c === QUOTE) this.inString = true
+        else if (c === 0x7B || c === 0x5B) this.depth++
+        else if ((c === 0x7D || c === 0x5D) && --this.depth === level) return this.complete(i + 1)
+        i++
+      } else if (this.start === -1) {
+        i = this.between(c, i, b)
+      } else if (endsScalar(c)) {
+        return this.complete(i)
       } else {
-        this.ready.push(a.current)
-        a.current = null
-        a.key = null
+        i++
       }
     }
 
-    return true
+    this.pos = i
+    if (!eof) return null
+    if (this.start !== -1 && level === 0 && this.depth === 0 && !this.inString) return this.complete(b.length) // a number ends the file
+    if (this.start !== -1 || (level === 1 && !this.done)) {
+      throw new ParseFailure('unexpected end of input', true, this.start === -1 ? '' : b.toString('utf8', this.start))
+    }
+
+    return null
+  }
+
+  /** A byte between values: whitespace, the array's punctuation, or the start of the next value. Returns the next position. */
+  private between(c: number, i: number, b: Buffer): number {
+    if (isBlankByte(c)) return i + 1
+    const space = otherSpaceLength(b, i)
+    if (space > 0) return i + space
+    if (this.level === 1) {
+      if (this.done) throw new ParseFailure('unexpected text after the array')
+      if (this.depth === 0) {
+        if (c !== 0x5B) throw new ParseFailure('expected [')
+        this.depth = 1
+        return i + 1
+      }
+
+      if (c === 0x5D && this.expect !== 'value') {
+        this.depth = 0
+        this.done = true
+        return i + 1
+      }
+
+      if (this.expect === 'comma') {
+        if (c !== 0x2C) throw new ParseFailure("expected ',' or ']'")
+        this.expect = 'value'
+        return i + 1
+      }
+    }
+
+    if (c === 0x2C || c === 0x3A || c === 0x5D || c === 0x7D) throw new ParseFailure('expected a value')
+    this.start = i
+    if (c === QUOTE) this.inString = true
+    else if (c === 0x7B || c === 0x5B) this.depth++
+    return i + 1
+  }
+
+  private complete(end: number): [number, number] {
+    const value: [number, number] = [this.start, end]
+    this.start = -1
+    this.pos = end
+    this.expect = 'comma'
+    return value
   }
 }
 
-async function * readJson(source: ByteSource, decoder: LineDecoder, mode: 'array' | 'document', path: string, encoding: Encoding): AsyncGenerator<WebhookFileItem> {
-  const parser = new ValueParser(mode === 'array' ? 1 : 0)
-  parser.on('error', () => {}) // failures arrive through the write callbacks
+/** JSON.parse of one value cut out of the bytes; a ParseFailure when it is not JSON. */
+function parseValue(text: string, end: number): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    try {
+      return parseWithOtherSpace(text)
+    } catch {
+      throw new ParseFailure((error as Error).message, false, text, end)
+    }
+  }
+}
+
+interface JsonContext {
+  encoding: Encoding
+  mode: 'array' | 'document'
+  path: string
+}
+
+/**
+ * A JSON array of payloads, or JSON values one after another: each value is cut out of the bytes and parsed alone.
+ * @yields payload items, then exactly one end or error item
+ */
+async function * readJson(source: ByteSource, window: Window, ctx: JsonContext): AsyncGenerator<WebhookFileItem> {
+  const {mode} = ctx
+  const splitter = new ValueSplitter(mode)
   let index = 0
   let values = 0
   let failure: unknown = null
-  const drain = function * (): Generator<WebhookFileItem> {
-    for (const value of parser.ready.splice(0)) {
-      values++
-      const batch = mode === 'document' && Array.isArray(value) ? value : [value]
-      for (const payload of batch) {
-        yield {
-          bytesRead: source.bytesRead,
-          index: index++,
-          kind: 'payload',
-          line: null,
-          payload,
+  try {
+    let more = true
+    while (more) {
+      const {keep} = splitter
+      more = await window.more(keep)
+      splitter.moved(keep)
+      const bytes = window.bytes()
+      for (let v = splitter.next(bytes, !more); v !== null; v = splitter.next(bytes, !more)) {
+        const value = parseValue(bytes.toString('utf8', v[0], v[1]), v[1])
+        values++
+        const batch = mode === 'document' && Array.isArray(value) ? value : [value]
+        for (const payload of batch) {
+          yield {
+            bytesRead: source.bytesRead,
+            index: index++,
+            kind: 'payload',
+            line: null,
+            payload,
+          }
         }
       }
     }
-  }
-
-  try {
-    let ended = false
-    try {
-      for (;;) {
-        const chunk = await source.next()
-        if (chunk === null) break
-        const text = decoder.decode(chunk)
-        if (text !== '') await writeText(parser, text)
-        yield * drain()
-      }
-
-      const tail = decoder.end()
-      if (tail !== '') await writeText(parser, tail)
-      ended = true
-      await endStream(parser)
-    } catch (error) {
-      failure = error instanceof Utf8Failure || error instanceof UnreadableError ? error : new ParseFailure(ended, error as Error, pendingInput(parser))
-    }
-
-    yield * drain()
-  } finally {
-    parser.destroy()
+  } catch (error) {
+    // A number or literal that ends the file may be one cut short.
+    const cut = error instanceof ParseFailure && error.valueEnd >= 0 && await window.blankToEnd(error.valueEnd)
+    failure = cut ? new ParseFailure(error.message, true, error.pending) : error
   }
 
   const shape: WebhookFileShape = mode === 'array' ? 'array' : (values > 1 ? 'concatenated' : 'object')
   if (failure instanceof ParseFailure) {
     yield await locateParseError(failure, {
-      decoder, encoding, mode, path, payloadsBefore: index, shape,
+      ...ctx, payloadsBefore: index, shape, window,
     })
     return
   }
@@ -698,37 +868,73 @@ async function * readJson(source: ByteSource, decoder: LineDecoder, mode: 'array
   }
 }
 
-/**
- * stream-json's parser does not say where it failed: on that rare path the file is read again through its
- * Verifier, which does. A failure at the very end of the content is a truncated file.
- */
-interface ParseContext {
-  decoder: LineDecoder
-  encoding: Encoding
-  mode: 'array' | 'document'
-  path: string
-  payloadsBefore: number
-  shape: WebhookFileShape
+function writeText(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, error => (error ? reject(error) : resolve()))
+  })
 }
 
+function endStream(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', reject)
+    stream.once('finish', resolve)
+    stream.end()
+  })
+}
+
+/** Whitespace, or the start of a literal or number cut short: what a file cut in the middle of a value leaves. */
+const CUT_VALUE = /^\s*(?:t(?:r(?:u)?)?|f(?:a(?:l(?:s)?)?)?|n(?:u(?:l)?)?|-?\d*(?:\.\d*)?(?:[Ee][+-]?\d*)?)\s*$/
+
+/**
+ * A value cut by the end of the file is truncated when all of it is a valid start of JSON, as far as it goes:
+ * stream-json's Verifier reads it, and must not fail before its last non-blank character (or on a cut literal).
+ */
+async function isCutShort(pending: string, streaming: boolean): Promise<boolean> {
+  const verifier = new Verifier({jsonStreaming: streaming})
+  verifier.on('error', () => {}) // failures arrive through the callbacks
+  try {
+    await writeText(verifier, pending)
+  } catch {
+    return false
+  }
+
+  try {
+    await endStream(verifier)
+    return true
+  } catch (error) {
+    const offset = (error as {offset?: number}).offset ?? 0
+    return offset >= pending.trimEnd().length || CUT_VALUE.test(pending.slice(offset))
+  }
+}
+
+interface ParseContext extends JsonContext {
+  payloadsBefore: number
+  shape: WebhookFileShape
+  window: Window
+}
+
+/**
+ * JSON.parse only says where it failed inside one value: on that rare path the file is read again through
+ * stream-json's Verifier, which gives the line and column. A value cut by the end of the file is a truncated file.
+ */
 async function locateParseError(failure: ParseFailure, ctx: ParseContext): Promise<WebhookFileItem> {
-  const {decoder, encoding, mode, path, payloadsBefore, shape} = ctx
-  const detail = failure.cause.message.replace(/^Parser /, '')
-  // Out of input in the middle of a value: a cut file, no need to read it all again to say so.
-  if (failure.atEnd && failure.pending !== null && CUT_VALUE.test(failure.pending)) {
-    return fail(shape, 'TRUNCATED', detail, {line: decoder.lastContentLine, payloadsBefore})
+  const {encoding, mode, path, payloadsBefore, shape, window} = ctx
+  if (failure.atEnd && await isCutShort(failure.pending, mode === 'document')) {
+    return fail(shape, 'TRUNCATED', failure.message, {line: window.lastContentLine, payloadsBefore})
   }
 
   const verifier = new Verifier({jsonStreaming: mode === 'document'})
   const text = new TextDecoder(encoding)
   let fed = 0
   let contentEnd = 0
-  const found = await new Promise<null | {line: number; offset: number; pos: number}>(resolve => {
+  const found = await new Promise<null | {line: number; message: string; offset: number; pos: number}>(resolve => {
     const stream = createReadStream(path)
     verifier.on('error', (error: Error & {line?: number; pos?: number}) => {
       stream.destroy()
       const offset = Number(/ERROR at (\d+)/.exec(error.message)?.[1] ?? Number.NaN)
-      resolve({line: error.line ?? 0, offset, pos: error.pos ?? 0})
+      resolve({
+        line: error.line ?? 0, message: error.message.replace(/^.*?: Verifier /, ''), offset, pos: error.pos ?? 0,
+      })
     })
     verifier.on('finish', () => resolve(null))
     stream.on('error', () => resolve(null))
@@ -744,11 +950,11 @@ async function locateParseError(failure: ParseFailure, ctx: ParseContext): Promi
     stream.on('end', () => verifier.end())
   })
   if (found === null) {
-    // The verifier disagreed: report what the parser knew.
-    const line = failure.atEnd ? decoder.lastContentLine : decoder.newlines + 1
-    return fail(shape, failure.atEnd ? 'TRUNCATED' : 'INVALID_JSON', failure.cause.message, {line, payloadsBefore})
+    // The verifier disagreed: report what the splitter knew.
+    const line = failure.atEnd ? window.lastContentLine : window.newlines + 1
+    return fail(shape, failure.atEnd ? 'TRUNCATED' : 'INVALID_JSON', failure.message, {line, payloadsBefore})
   }
 
-  if (failure.atEnd && !(found.offset < contentEnd)) return fail(shape, 'TRUNCATED', detail, {line: decoder.lastContentLine, payloadsBefore})
-  return fail(shape, 'INVALID_JSON', detail, {column: found.pos, line: found.line, payloadsBefore})
+  if (failure.atEnd && !(found.offset < contentEnd)) return fail(shape, 'TRUNCATED', found.message, {line: window.lastContentLine, payloadsBefore})
+  return fail(shape, 'INVALID_JSON', found.message, {column: found.pos, line: found.line, payloadsBefore})
 }
