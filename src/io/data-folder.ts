@@ -198,25 +198,58 @@ export function findRecord(bytes: Buffer, key: string): Buffer | undefined {
   return undefined
 }
 
-/** Atomic append: a copy of the file (a kernel copy, not through memory) plus the tail, fsync, rename. */
-async function appendSafely(file: string, tail: string): Promise<void> {
-  const temp = `${file}.${process.pid}${Date.now()}`
+/** Rows serialised per write of a streamed table: a few hundred KiB of text at a time. */
+const ROWS_PER_WRITE = 2000
+
+/** A table's next version, complete and synced beside it; renaming it over the table makes it current. */
+interface NextVersion {
+  file: string
+  hash: string
+  temp: string
+}
+
+/** `<name>.<number>`, the pattern the sweep removes after a crash. */
+const tempName = (file: string) => `${file}.${process.pid}${Date.now()}`
+
+/** Writes to a new temp file through `fill`, hashing what it writes, then fsyncs it. */
+async function writeTemp(
+  file: string,
+  hasher: Hash,
+  fill: (put: (text: string) => Promise<void>) => Promise<void>,
+  copyOf?: string,
+): Promise<NextVersion> {
+  const temp = tempName(file)
   try {
-    await copyFile(file, temp)
-    const fd = await open(temp, 'a', FILE_MODE)
+    if (copyOf) await copyFile(copyOf, temp)
+    const fd = await open(temp, copyOf ? 'a' : 'w', FILE_MODE)
     try {
-      await fd.appendFile(tail)
+      await fill(async text => {
+        const bytes = Buffer.from(text)
+        hasher.update(bytes)
+        await fd.write(bytes)
+      })
       await fd.sync()
     } finally {
       await fd.close()
     }
 
     if (POSIX) await chmod(temp, FILE_MODE)
-    await rename(temp, file)
+    return {file, hash: hasher.digest('hex'), temp}
   } catch (error) {
     await rm(temp, {force: true})
     throw error
   }
+}
+
+/**
+ * The whole table written in slices, hashed as it goes: a big table never sits in memory as one string (an
+ * import of 85,000 requests made a 24 MB one, then a buffer of it for the hash and another for the write).
+ */
+async function writeTableTemp<T>(file: string, schema: TableSchema<T>, rows: readonly T[]): Promise<NextVersion> {
+  return writeTemp(file, createHash('sha256'), async put => {
+    await put(writeTable(schema, []))
+    for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) await put(writeRows(schema, rows.slice(i, i + ROWS_PER_WRITE)))
+  })
 }
 
 const SCHEMAS = new Map<string, TableSchema<unknown>>([
@@ -266,34 +299,33 @@ export class Transaction {
   async commit(): Promise<void> {
     const {dir} = this.folder
     const changed = new Set([...this.added.keys(), ...this.replaced])
-    const writes: {content: string; file: string; hash: string; tail: boolean}[] = []
-    for (const file of changed) {
-      const schema = SCHEMAS.get(file)!
-      const snapshot = this.snapshots.get(file)
-      const added = this.added.get(file) ?? []
-      if (!this.replaced.has(file) && snapshot?.ours) {
-        const tail = writeRows(schema, added)
-        writes.push({
-          content: tail, file, hash: snapshot.hasher.copy().update(tail).digest('hex'), tail: true,
-        })
-      } else {
-        const content = writeTable(schema, await this.load(file))
-        writes.push({
-          content, file, hash: sha256(content), tail: false,
-        })
+    // Each new version is written and synced beside its file first; a crash before the renames changes nothing
+    // (the sweep removes the temp files).
+    const writes: NextVersion[] = []
+    try {
+      for (const file of changed) {
+        const schema = SCHEMAS.get(file)!
+        const snapshot = this.snapshots.get(file)
+        const target = path.join(dir, file)
+        writes.push(await (!this.replaced.has(file) && snapshot?.ours
+          ? writeTemp(target, snapshot.hasher.copy(), async put => put(writeRows(schema, this.added.get(file) ?? [])), target)
+          : writeTableTemp(target, schema, await this.load(file))))
       }
-    }
 
-    if (writes.length > 0) {
-      this.state.pending = Object.fromEntries(writes.map(w => [w.file, w.hash]))
-      await this.writeState()
-    }
+      if (writes.length > 0) {
+        this.state.pending = Object.fromEntries(writes.map(w => [path.basename(w.file), w.hash]))
+        await this.writeState()
+      }
 
-    for (const {content, file, hash, tail} of writes) {
-      await this.folder.backup(file, this.ctx.now)
-      await (tail ? appendSafely(path.join(dir, file), content) : writeFileSafely(path.join(dir, file), content))
-      this.state.files[file] = hash
-      this.state.written = {...this.state.written, [file]: hash}
+      for (const {file, hash, temp} of writes) {
+        const name = path.basename(file)
+        await this.folder.backup(name, this.ctx.now)
+        await rename(temp, file)
+        this.state.files[name] = hash
+        this.state.written = {...this.state.written, [name]: hash}
+      }
+    } finally {
+      for (const {temp} of writes) await rm(temp, {force: true})
     }
 
     delete this.state.pending
