@@ -226,7 +226,8 @@ async function writeTemp(
       await fill(async text => {
         const bytes = Buffer.from(text)
         hasher.update(bytes)
-        await fd.write(bytes)
+        // writeFile on a handle writes at the current position and loops until every byte is out.
+        await fd.writeFile(bytes)
       })
       await fd.sync()
     } finally {
