@@ -81,7 +81,6 @@ export const importSection = {
       const made = await (kind === 'ndjson' ? writeNdjsonDump(file, size) : writeArrayDump(file, size))
       const bytes = statSync(file).size
       for (const dry of real ? [true, false] : [true]) {
-        rmSync(dataDir, {force: true, recursive: true})
         init(dataDir)
         const r = timeOnce(['import', file, ...(dry ? ['--dry-run'] : []), '--json'], {dataDir})
         const result = JSON.parse(r.stdout)
