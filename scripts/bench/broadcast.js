@@ -15,28 +15,13 @@ const TOKEN = 'bench-token-0001'
 const PHONE_NUMBER_ID = '106540352242922'
 const VERSION = 'v24.0'
 
-const dist = p => import(pathToFileURL(path.join(root, 'dist', p)).href)
-
+/** An initialised data folder with n active citizens (the registry bench's seed). */
 async function seed(dataDir, n) {
   const r = spawnSync(process.execPath, [bin, 'init'], {encoding: 'utf8', env: {...process.env, CERVENO_INFO_DIR: dataDir}})
   if (r.status !== 0) throw new Error(r.stderr)
-  const {writeTable} = await dist('io/csv-table.js')
-  const {SUBSCRIBERS} = await dist('io/tables.js')
-  const rows = []
-  for (let i = 0; i < n; i++) {
-    rows.push({
-      approvedBy: 'bench',
-      consent: 'message',
-      name: `Cittadino ${i}`,
-      phone: `+39320${String(i).padStart(7, '0')}`,
-      privacyNotice: '2021-12-21',
-      status: 'active',
-      subscribedAt: '2025-01-01T10:00:00+01:00',
-      updatedAt: '2025-01-01T10:00:00+01:00',
-    })
-  }
-
-  writeFileSync(path.join(dataDir, 'iscritti.csv'), writeTable(SUBSCRIBERS, rows))
+  // Imported when needed: sections.js imports this file.
+  const {seedRegistry} = await import('./sections.js')
+  await seedRegistry(dataDir, n)
 }
 
 /**
