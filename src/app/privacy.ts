@@ -6,7 +6,7 @@
  */
 import {createHash, randomBytes} from 'node:crypto'
 import {
-  mkdir, open, readFile, rm,
+  mkdir, readFile, rm,
 } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -22,7 +22,7 @@ import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
 import {readTable, writeTable} from '../io/csv-table.js'
 import {
-  appendLines, type DataFolder, FILES, type MutationContext, repairJsonLines, writeFileSafely,
+  appendLines, type DataFolder, FILES, fsyncDir, type MutationContext, repairJsonLines, writeFileSafely,
 } from '../io/data-folder.js'
 import {runsDir} from '../io/journal.js'
 import {withLock} from '../io/lock.js'
@@ -31,8 +31,6 @@ import {
   cleanDataFile, type FileChange, listDataFiles, residues,
 } from './privacy-files.js'
 import {cleanRun} from './privacy-runs.js'
-
-const POSIX = process.platform !== 'win32'
 
 /** What goes from the registry tables, and what identifies it everywhere else. */
 export interface Selection {
@@ -131,16 +129,6 @@ async function readState(dir: string): Promise<StateFile> {
 
 async function writeState(dir: string, state: StateFile): Promise<void> {
   await writeFileSafely(path.join(dir, FILES.state), JSON.stringify(state, null, 2) + '\n')
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  if (!POSIX) return
-  const fd = await open(dir, 'r')
-  try {
-    await fd.sync()
-  } finally {
-    await fd.close()
-  }
 }
 
 /**

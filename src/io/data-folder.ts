@@ -59,7 +59,8 @@ export async function writeFileSafely(file: string, data: Buffer | string): Prom
   await writeFileAtomic(file, data, {fsync: true, mode: FILE_MODE})
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes renames in `dir` durable (POSIX; Windows has no directory handles to sync). */
+export async function fsyncDir(dir: string): Promise<void> {
   if (!POSIX) return
   const fd = await open(dir, 'r')
   try {

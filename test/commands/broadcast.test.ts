@@ -3,6 +3,7 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 
+import {type BroadcastResult} from '../../src/app/broadcast.js'
 import {withLock} from '../../src/io/lock.js'
 import {
   FIXTURES, freshDataDir, runCli, runJson, type RunResult, spawnCli,
@@ -31,16 +32,7 @@ import {
   writeNotice,
 } from './broadcast.helpers.js'
 
-interface Result {
-  dryRun: boolean
-  durationMs: number
-  failed: number
-  id: string
-  recipients: number
-  sent: number
-  skipped: number
-  uncertain: number
-}
+type Result = BroadcastResult
 
 interface ErrorDoc {
   error: {code: string; exitCode: number; message: string}
