@@ -115,29 +115,48 @@ export function * jsonLines(values: Iterable<unknown>): Generator<string> {
 /** Temp files a process killed mid-write leaves behind (write-file-atomic's, appendSafely's): `<name>.<number>`. */
 const TEMP_FILE = /^.+\.(csv|json|jsonl)\.\d+$/
 
+const REPAIR_CHUNK = 64 * 1024
+
 /**
  * Cuts a torn last line (a process killed while appending) so the file stays valid JSON Lines.
  * Returns true when something was cut.
  */
 export async function repairJsonLines(file: string): Promise<boolean> {
-  let bytes: Buffer
+  let fd: FileHandle
   try {
-    bytes = await readFile(file)
-  } catch {
-    return false
+    fd = await open(file, 'r+')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw error
   }
 
-  if (bytes.length === 0 || bytes.at(-1) === 0x0A) return false
-  const keep = bytes.lastIndexOf(0x0A) + 1
-  const fd = await open(file, 'r+')
   try {
+    // Read from the end, a chunk at a time: the audit of a big import is hundreds of MB, and this runs on every change.
+    const {size} = await fd.stat()
+    if (size === 0) return false
+    const chunk = Buffer.alloc(REPAIR_CHUNK)
+    let end = size
+    let keep = 0
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length)
+      const {bytesRead} = await fd.read(chunk, 0, end - start, start)
+      const tail = chunk.subarray(0, bytesRead)
+      if (end === size && tail.at(-1) === 0x0A) return false
+      const lf = tail.lastIndexOf(0x0A)
+      if (lf !== -1) {
+        keep = start + lf + 1
+        break
+      }
+
+      end = start
+    }
+
     await fd.truncate(keep)
     await fd.sync()
+    return true
   } finally {
     await fd.close()
   }
-
-  return true
 }
 
 interface State {

@@ -1,9 +1,14 @@
 import fc from 'fast-check'
 import {strict as assert} from 'node:assert'
+import {
+  mkdtemp, readFile, rm, writeFile,
+} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 
 import {type Subscriber} from '../../src/core/registry/types.js'
 import {readTable, writeTable} from '../../src/io/csv-table.js'
-import {findRecord} from '../../src/io/data-folder.js'
+import {findRecord, repairJsonLines} from '../../src/io/data-folder.js'
 import {SUBSCRIBERS} from '../../src/io/tables.js'
 
 const base: Subscriber = {
@@ -31,33 +36,66 @@ const trapName = fc
 .map(parts => parts.join(''))
 .filter(s => s.trim() !== '')
 
-describe('data folder: the one-row lookup of an add', () => {
-  it('finds the last row of a phone exactly as a full read does, whatever the names hold (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.record({name: trapName, phone: fc.constantFrom(...PHONES), status: fc.constantFrom('active', 'ceased')}), {maxLength: 8}),
-        fc.constantFrom(...PHONES, '+393339999999'),
-        (cells, phone) => {
-          const rows: Subscriber[] = cells.map(c => ({
-            ...base, ...c, ...(c.status === 'ceased' ? {ceasedAt: base.updatedAt} : {}), status: c.status as Subscriber['status'],
-          }))
-          const bytes = Buffer.from(writeTable(SUBSCRIBERS, rows))
-          const record = findRecord(bytes, phone)
-          const expected = rows.findLast(r => r.phone === phone)
-          if (expected === undefined) assert.equal(record, undefined)
-          else assert.deepEqual(readRecord(record!), readTable(SUBSCRIBERS, bytes, 'f').rows.findLast(r => r.phone === phone))
-        },
-      ),
-      {numRuns: 500},
-    )
+describe('data folder', () => {
+  describe('the one-row lookup of an add', () => {
+    it('finds the last row of a phone exactly as a full read does, whatever the names hold (property)', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({name: trapName, phone: fc.constantFrom(...PHONES), status: fc.constantFrom('active', 'ceased')}), {maxLength: 8}),
+          fc.constantFrom(...PHONES, '+393339999999'),
+          (cells, phone) => {
+            const rows: Subscriber[] = cells.map(c => ({
+              ...base, ...c, ...(c.status === 'ceased' ? {ceasedAt: base.updatedAt} : {}), status: c.status as Subscriber['status'],
+            }))
+            const bytes = Buffer.from(writeTable(SUBSCRIBERS, rows))
+            const record = findRecord(bytes, phone)
+            const expected = rows.findLast(r => r.phone === phone)
+            if (expected === undefined) assert.equal(record, undefined)
+            else assert.deepEqual(readRecord(record!), readTable(SUBSCRIBERS, bytes, 'f').rows.findLast(r => r.phone === phone))
+          },
+        ),
+        {numRuns: 500},
+      )
+    })
+
+    it('skips a phone written inside a quoted multi-line name', () => {
+      const rows = [{...base, name: `Nota\r\n${PHONES[1]};attivo`}, {...base, name: 'Anna', phone: PHONES[2]}]
+      const bytes = Buffer.from(writeTable(SUBSCRIBERS, rows))
+      assert.ok(bytes.includes(`\r\n${PHONES[1]};`), 'the trap is in the bytes')
+      assert.equal(findRecord(bytes, PHONES[1]), undefined)
+      assert.equal(readRecord(findRecord(bytes, PHONES[2])!).name, 'Anna')
+      assert.equal(readRecord(findRecord(bytes, PHONES[0])!).name, `Nota\r\n${PHONES[1]};attivo`)
+    })
   })
 
-  it('skips a phone written inside a quoted multi-line name', () => {
-    const rows = [{...base, name: `Nota\r\n${PHONES[1]};attivo`}, {...base, name: 'Anna', phone: PHONES[2]}]
-    const bytes = Buffer.from(writeTable(SUBSCRIBERS, rows))
-    assert.ok(bytes.includes(`\r\n${PHONES[1]};`), 'the trap is in the bytes')
-    assert.equal(findRecord(bytes, PHONES[1]), undefined)
-    assert.equal(readRecord(findRecord(bytes, PHONES[2])!).name, 'Anna')
-    assert.equal(readRecord(findRecord(bytes, PHONES[0])!).name, `Nota\r\n${PHONES[1]};attivo`)
+  describe('repairJsonLines reads only the end of the file', () => {
+    let dir: string
+
+    beforeEach(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'repair-'))
+    })
+
+    afterEach(async () => {
+      await rm(dir, {force: true, recursive: true})
+    })
+
+    /** Whether the file was cut, and whether it then holds `expected` (compared here: the texts are long). */
+    const repair = async (content: string, expected: string) => {
+      const file = path.join(dir, 'registro.jsonl')
+      await writeFile(file, content)
+      const cut = await repairJsonLines(file)
+      return {cut, holds: (await readFile(file, 'utf8')) === expected}
+    }
+
+    it('leaves whole lines alone and cuts a torn last line, however long', async () => {
+      const line = JSON.stringify({action: 'x', after: 'é'.repeat(100_000)}) + '\n'
+      assert.deepEqual(await repair('', ''), {cut: false, holds: true})
+      assert.deepEqual(await repair(line + line, line + line), {cut: false, holds: true})
+      assert.deepEqual(await repair(line + '{"action":"y"', line), {cut: true, holds: true})
+      // A torn line longer than the chunks the end is read in.
+      assert.deepEqual(await repair(line + line.slice(0, 75_000), line), {cut: true, holds: true})
+      assert.deepEqual(await repair('{"torn":'.repeat(20_000), ''), {cut: true, holds: true})
+      assert.equal(await repairJsonLines(path.join(dir, 'missing.jsonl')), false)
+    })
   })
 })
