@@ -70,8 +70,8 @@ export interface ImportOptions {
    * counted, so a dump of any size streams in bounded memory.
    */
   keepStatus?: (event: StatusEvent) => boolean
-  /** Collect the near misses (true by default): a big dump can hold many, and only --show-ignored shows them. */
-  nearMisses?: boolean
+  /** Collect the near misses: a big dump can hold many, and only --show-ignored shows them. */
+  nearMisses: boolean
   paths: string[]
   phone?: string
   self: string[]
@@ -207,7 +207,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   // Loaded here, not at start-up: only an import needs the journals' wamids.
   const delivery = await import('./broadcast.js')
   const into: Collected = {
-    keepNearMisses: options.nearMisses ?? true,
+    keepNearMisses: options.nearMisses,
     keepStatus: options.keepStatus ?? (await delivery.deliveryStatusFilter(folder)),
     nearMisses: [],
     requests: new IncomingBatch(),

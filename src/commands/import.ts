@@ -56,7 +56,7 @@ export default class Import extends BaseCommand<typeof Import> {
       this.folder(),
       {now, operator: this.operator()},
       {
-        dateOrder: f['date-order'] as 'dmy' | 'mdy' | 'ymd' | undefined, dryRun: f['dry-run'], nearMisses: f['show-ignored'], paths: [this.args.paths, ...this.rest], phone: f.phone, self: f.self ?? [],
+        dateOrder: f['date-order'] as 'dmy' | 'mdy' | 'ymd' | undefined, dryRun: f['dry-run'], nearMisses: f['show-ignored'] === true, paths: [this.args.paths, ...this.rest], phone: f.phone, self: f.self ?? [],
       },
       toRomeIso(now),
     )
