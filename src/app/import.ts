@@ -11,10 +11,12 @@ import {
 } from '../core/chat-export/index.js'
 import {type Config} from '../core/config.js'
 import {normalizePhone} from '../core/phone.js'
-import {IncomingBatch, mergeBatch} from '../core/requests/merge.js'
+import {BatchMerge, IncomingBatch} from '../core/requests/merge.js'
+import {type RequestRecord} from '../core/requests/types.js'
 import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
 import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
+import {JsonSpill, type SpillMark} from '../io/spill.js'
 import {looksLikeWebhookDump, readWebhookFile, type WebhookFileError} from '../io/webhook-file.js'
 
 export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
@@ -137,8 +139,8 @@ interface Collected {
   keepNearMisses: boolean
   keepStatus: (event: StatusEvent) => boolean
   nearMisses: NearMissView[]
-  /** Every request found, as a record, first come first kept. */
-  requests: IncomingBatch
+  /** Every request found, as a record, first come first kept; the records wait in a spill file. */
+  requests: IncomingBatch<SpillMark>
   results: ImportFileResult[]
   statuses: StatusEvent[]
   statusesSeen: number
@@ -195,11 +197,39 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
 }
 
 /**
+ * The audit entries of a merge, made one at a time while the commit appends them.
+ * @yields one entry per new request, then one per superseded request
+ */
+function * mergeAudits(m: BatchMerge<SpillMark>): Generator<{action: string; after: RequestRecord; before?: RequestRecord; subject: string}> {
+  for (const r of m.newRequests()) yield {action: 'request.import', after: r, subject: r.id}
+  for (const s of m.supersessions()) yield {
+    action: 'request.supersede', after: {...s.before, status: 'superseded'}, before: s.before, subject: s.before.id,
+  }
+}
+
+/**
  * Reads every file, extracts ON/OFF requests (chat-formats.md §11) and statuses, then merges the
  * requests into richieste.csv in one transaction (or not at all with dryRun). A file that cannot be
- * read is reported and contributes nothing; the others are imported.
+ * read is reported and contributes nothing; the others are imported. The requests found wait in a temp spill
+ * file until the merge, which streams them into richieste.csv and the audit: memory does not grow with the
+ * size of the files.
  */
 export async function importFiles(folder: DataFolder, ctx: MutationContext, options: ImportOptions, nowIso: string): Promise<ImportOutcome> {
+  const spill = new JsonSpill<RequestRecord>()
+  try {
+    return await importInto(new IncomingBatch(spill), folder, ctx, options, nowIso)
+  } finally {
+    spill.close()
+  }
+}
+
+async function importInto(
+  batch: IncomingBatch<SpillMark>,
+  folder: DataFolder,
+  ctx: MutationContext,
+  options: ImportOptions,
+  nowIso: string,
+): Promise<ImportOutcome> {
   const {config} = await folder.config()
   const phoneOption = options.phone ? normalizePhone(options.phone, config.defaultCountry) : null
   const selfNames = [...config.selfNames, ...options.self]
@@ -210,7 +240,7 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
     keepNearMisses: options.nearMisses,
     keepStatus: options.keepStatus ?? (await delivery.deliveryStatusFilter(folder)),
     nearMisses: [],
-    requests: new IncomingBatch(),
+    requests: batch,
     results: [],
     statuses: [],
     statusesSeen: 0,
@@ -300,19 +330,16 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   const order = new Map([...options.paths, ...files].map((f, i) => [f, i]))
   into.results.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))
   const warnings: ImportOutcome['warnings'] = []
-  const merge = async (list: Parameters<typeof mergeBatch>[0], now: string) => mergeBatch(list, into.requests, now)
   let stored = {duplicates: 0, stored: 0}
   const merged = await (options.dryRun
-    ? merge(await folder.readRequests(), nowIso)
+    ? new BatchMerge(await folder.requestRows(), into.requests, nowIso)
     : folder.mutate(ctx, async tx => {
-      const list = await tx.requests()
-      const m = await merge(list, tx.nowIso)
-      if (m.added.length > 0 || m.superseded.length > 0) {
-        tx.setRequests(list)
-        for (const r of m.added) tx.audit({action: 'request.import', after: r, subject: r.id})
-        for (const s of m.superseded) tx.audit({
-          action: 'request.supersede', after: {...s.before, status: 'superseded'}, before: s.before, subject: s.before.id,
-        })
+      const m = new BatchMerge(await tx.requestRows(), into.requests, tx.nowIso)
+      if (m.added > 0) {
+        // Rows and audit entries are made from the table and the spill while the commit writes them.
+        if (m.changesStored) tx.streamRequests('replace', () => m.rows())
+        else tx.streamRequests('append', () => m.newRows())
+        tx.auditEach(() => mergeAudits(m))
       }
 
       for (const h of tx.handEdits) warnings.push({code: 'hand-edited', path: h.file})
@@ -329,11 +356,11 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
     duplicates: merged.duplicates,
     files: into.results,
     nearMisses: into.nearMisses,
-    newRequests: merged.added.length,
+    newRequests: merged.added,
     statuses: into.statuses,
     statusesSeen: into.statusesSeen,
-    superseded: merged.superseded.length,
-    unresolvedPhones: merged.added.filter(r => r.phone === null).length,
+    superseded: merged.superseded,
+    unresolvedPhones: merged.unresolvedPhones,
     warnings,
   }
 }

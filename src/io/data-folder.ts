@@ -105,6 +105,14 @@ export async function appendLines(file: string, lines: Iterable<string>): Promis
 }
 
 /**
+ * The values of each iterable in turn.
+ * @yields every value of the first, then of the next
+ */
+export function * chain<T>(...iterables: Iterable<T>[]): Generator<T> {
+  for (const it of iterables) yield * it
+}
+
+/**
  * Each value as a JSON line, made when it is asked for.
  * @yields one JSON text per value
  */
@@ -266,11 +274,72 @@ async function writeTemp(
  * The whole table written in slices, hashed as it goes: a big table never sits in memory as one string (an
  * import of 85,000 requests made a 24 MB one, then a buffer of it for the hash and another for the write).
  */
-async function writeTableTemp<T>(file: string, schema: TableSchema<T>, rows: readonly T[]): Promise<NextVersion> {
+async function writeTableTemp<T>(file: string, schema: TableSchema<T>, rows: Iterable<T>): Promise<NextVersion> {
   return writeTemp(file, createHash('sha256'), async put => {
     await put(writeTable(schema, []))
-    for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) await put(writeRows(schema, rows.slice(i, i + ROWS_PER_WRITE)))
+    await putRows(put, schema, rows)
   })
+}
+
+/** Rows serialised and written ROWS_PER_WRITE at a time: `rows` can be a generator making them as they go. */
+async function putRows<T>(put: (text: string) => Promise<void>, schema: TableSchema<T>, rows: Iterable<T>): Promise<void> {
+  let slice: T[] = []
+  for (const row of rows) {
+    slice.push(row)
+    if (slice.length === ROWS_PER_WRITE) {
+      await put(writeRows(schema, slice))
+      slice = []
+    }
+  }
+
+  if (slice.length > 0) await put(writeRows(schema, slice))
+}
+
+/** Bytes of a table read per slice by tableRows. */
+const SLICE_BYTES = 1024 * 1024
+
+/**
+ * The rows of a table this program wrote (see Snapshot.ours), read a slice of about a MiB at a time by
+ * readTable, so they are never all in memory: slices end at a CRLF outside quotes, and an invalid row is still
+ * reported with its line in the whole file.
+ * @yields each row, validated, in file order
+ */
+export function * tableRows<T>(schema: TableSchema<T>, bytes: Buffer, file: string, sliceBytes = SLICE_BYTES): Generator<T> {
+  const header = Buffer.from(writeTable(schema, []))
+  let linesBefore = 1
+  for (let start = header.length; start < bytes.length;) {
+    let cut = bytes.indexOf(CRLF, Math.min(start + sliceBytes, bytes.length - CRLF.length))
+    let quotes = cut === -1 ? 0 : quotesBetween(bytes, start, cut)
+    while (cut !== -1 && quotes % 2 !== 0) {
+      const next = bytes.indexOf(CRLF, cut + CRLF.length)
+      quotes += next === -1 ? 0 : quotesBetween(bytes, cut, next)
+      cut = next
+    }
+
+    const end = cut === -1 ? bytes.length : cut + CRLF.length
+    let rows: T[]
+    try {
+      rows = readTable(schema, Buffer.concat([header, bytes.subarray(start, end)]), file).rows
+    } catch (error) {
+      // The slice's line numbers, made the file's: the slice's line 2 is the line after linesBefore.
+      if (!(error instanceof CervenoError) || typeof error.params.line !== 'number') throw error
+      throw new CervenoError(error.code, {...error.params, line: linesBefore + error.params.line - 1})
+    }
+
+    yield * rows
+    for (let lf = bytes.indexOf(0x0A, start); lf !== -1 && lf < end; lf = bytes.indexOf(0x0A, lf + 1)) linesBefore++
+    start = end
+  }
+}
+
+/**
+ * Unchanged since this program wrote it (its hash as recorded, so every row was validated when it was
+ * written) and in writeTable's layout: header as written, ending with CRLF.
+ */
+function ourTable(file: string, bytes: Buffer, hash: string, state: State): boolean {
+  const written = hash === state.pending?.[file] || hash === state.written?.[file]
+  const header = Buffer.from(writeTable(SCHEMAS.get(file)!, []))
+  return written && bytes.subarray(0, header.length).equals(header) && bytes.subarray(-CRLF.length).equals(CRLF)
 }
 
 const SCHEMAS = new Map<string, TableSchema<unknown>>([
@@ -293,11 +362,15 @@ export class Transaction {
   /** Rows added with append*(), per file, in order. */
   private readonly added = new Map<string, unknown[]>()
   private readonly audits: AuditEntry[] = []
+  /** Audit entries made while the commit appends them (see auditEach). */
+  private readonly auditStreams: (() => Iterable<Omit<AuditEntry, 'operator' | 'ts'>>)[] = []
   /** Whole tables as read (and changed) by this transaction. */
   private readonly cache = new Map<string, unknown[]>()
   /** Tables set whole: rewritten on commit. */
   private readonly replaced = new Set<string>()
   private readonly snapshots = new Map<string, Snapshot>()
+  /** Tables whose new rows are made while the commit writes them (see streamRequests). */
+  private readonly streamed = new Map<string, {mode: 'append' | 'replace'; rows: () => Iterable<unknown>}>()
 
   constructor(
     readonly folder: DataFolder,
@@ -317,9 +390,17 @@ export class Transaction {
     })
   }
 
+  /**
+   * Audit entries the commit makes one at a time as it appends them, after those given to audit(): an import's
+   * hundreds of thousands of entries never sit in memory together. `entries` is called once, at commit.
+   */
+  auditEach(entries: () => Iterable<Omit<AuditEntry, 'operator' | 'ts'>>): void {
+    this.auditStreams.push(entries)
+  }
+
   async commit(): Promise<void> {
     const {dir} = this.folder
-    const changed = new Set([...this.added.keys(), ...this.replaced])
+    const changed = new Set([...this.added.keys(), ...this.replaced, ...this.streamed.keys()])
     // Each new version is written and synced beside its file first; a crash before the renames changes nothing
     // (the sweep removes the temp files).
     const writes: NextVersion[] = []
@@ -328,9 +409,13 @@ export class Transaction {
         const schema = SCHEMAS.get(file)!
         const snapshot = this.snapshots.get(file)
         const target = path.join(dir, file)
-        writes.push(await (!this.replaced.has(file) && snapshot?.ours
-          ? writeTemp(target, snapshot.hasher.copy(), async put => put(writeRows(schema, this.added.get(file) ?? [])), target)
-          : writeTableTemp(target, schema, await this.load(file))))
+        const stream = this.streamed.get(file)
+        if (stream?.mode === 'replace') writes.push(await writeTableTemp(target, schema, stream.rows()))
+        else if (!this.replaced.has(file) && snapshot?.ours) {
+          // Appended: the rows added, then those streamed, after a copy of the file.
+          const rows = chain(this.added.get(file) ?? [], stream?.rows() ?? [])
+          writes.push(await writeTemp(target, snapshot.hasher.copy(), async put => putRows(put, schema, rows), target))
+        } else writes.push(await writeTableTemp(target, schema, chain(await this.load(file), stream?.rows() ?? [])))
       }
 
       if (writes.length > 0) {
@@ -358,7 +443,7 @@ export class Transaction {
     }
 
     if (writes.length > 0) await fsyncDir(dir)
-    await appendLines(path.join(dir, FILES.audit), jsonLines(this.audits))
+    await appendLines(path.join(dir, FILES.audit), jsonLines(chain(this.audits, this.streamedAudits())))
     if (writes.length > 0 || this.handEdits.length > 0) await this.writeState()
   }
 
@@ -382,6 +467,23 @@ export class Transaction {
     return readTable(SUBSCRIBERS, Buffer.concat([header, record]), path.join(this.folder.dir, FILES.subscribers)).rows[0]
   }
 
+  /**
+   * The rows of richieste.csv, validated, on each call of the function returned. A table this program wrote is
+   * read a slice at a time from its bytes on each pass (tableRows); any other is read and validated whole, once.
+   */
+  async requestRows(): Promise<() => Iterable<RequestRecord>> {
+    const file = FILES.requests
+    const snapshot = await this.snapshot(file)
+    if (this.cache.has(file) || this.streamed.has(file) || !snapshot.ours) {
+      const rows = await this.requests()
+      return () => rows
+    }
+
+    this.observe(file, snapshot.hash, 'utf-8')
+    const where = path.join(this.folder.dir, file)
+    return () => tableRows(REQUESTS, snapshot.bytes, where)
+  }
+
   async requests(): Promise<RequestRecord[]> {
     return this.load(FILES.requests) as Promise<RequestRecord[]>
   }
@@ -392,6 +494,15 @@ export class Transaction {
 
   setSubscribers(rows: Subscriber[]): void {
     this.replace(FILES.subscribers, rows)
+  }
+
+  /**
+   * richieste.csv becomes what `rows` makes, called once while the commit writes the table: `append` adds them
+   * after the rows there (the file is copied and appended to when this program wrote it), `replace` makes them the
+   * whole table. Either way a big import's rows are never all in memory; requests() does not see them.
+   */
+  streamRequests(mode: 'append' | 'replace', rows: () => Iterable<RequestRecord>): void {
+    this.streamed.set(FILES.requests, {mode, rows})
   }
 
   async subscribers(): Promise<Subscriber[]> {
@@ -411,13 +522,18 @@ export class Transaction {
     if (cached) return cached
     const {bytes, hash} = await this.snapshot(file)
     const {encoding, rows} = readTable(SCHEMAS.get(file)!, bytes, path.join(this.folder.dir, file))
+    this.observe(file, hash, encoding)
+    rows.push(...(this.added.get(file) ?? []))
+    this.cache.set(file, rows)
+    return rows
+  }
+
+  /** Records the hash a table was read with; one that differs from the last known means a hand edit. */
+  private observe(file: string, hash: string, encoding: HandEdit['encoding']): void {
     const known = this.state.files[file]
     if (hash === this.state.pending?.[file]) this.state.files[file] = hash
     else if (known !== undefined && known !== hash) this.handEdits.push({encoding, file})
     if (known !== hash) this.state.files[file] = hash
-    rows.push(...(this.added.get(file) ?? []))
-    this.cache.set(file, rows)
-    return rows
   }
 
   private replace(file: string, rows: unknown[]): void {
@@ -431,13 +547,23 @@ export class Transaction {
     const bytes = await this.folder.readBytes(file)
     const hasher = createHash('sha256').update(bytes)
     const hash = hasher.copy().digest('hex')
-    const written = hash === this.state.pending?.[file] || hash === this.state.written?.[file]
-    const header = Buffer.from(writeTable(SCHEMAS.get(file)!, []))
     const snapshot = {
-      bytes, hash, hasher, ours: written && bytes.subarray(0, header.length).equals(header) && bytes.subarray(-CRLF.length).equals(CRLF),
+      bytes, hash, hasher, ours: ourTable(file, bytes, hash, this.state),
     }
     this.snapshots.set(file, snapshot)
     return snapshot
+  }
+
+  /**
+   * The entries of auditEach, made one at a time.
+   * @yields each entry, stamped like audit() stamps them
+   */
+  private * streamedAudits(): Generator<AuditEntry> {
+    for (const entries of this.auditStreams) {
+      for (const e of entries()) yield {
+        action: e.action, after: e.after, before: e.before, operator: this.ctx.operator, subject: e.subject, ts: this.nowIso,
+      }
+    }
   }
 
   private async writeState(): Promise<void> {
@@ -552,6 +678,16 @@ export class DataFolder {
   async readSubscribers(): Promise<Subscriber[]> {
     await this.assertInitialized()
     return readTable(SUBSCRIBERS, await this.readBytes(FILES.subscribers), path.join(this.dir, FILES.subscribers)).rows
+  }
+
+  /** The rows of richieste.csv as Transaction.requestRows gives them, outside a transaction (a dry run). */
+  async requestRows(): Promise<() => Iterable<RequestRecord>> {
+    await this.assertInitialized()
+    const bytes = await this.readBytes(FILES.requests)
+    const where = path.join(this.dir, FILES.requests)
+    if (ourTable(FILES.requests, bytes, sha256(bytes), await this.readState())) return () => tableRows(REQUESTS, bytes, where)
+    const {rows} = readTable(REQUESTS, bytes, where)
+    return () => rows
   }
 
   private async readState(): Promise<State> {

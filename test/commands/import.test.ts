@@ -106,6 +106,64 @@ describe('import (CLI)', () => {
     assert.deepEqual(all.map(q => [q.action, q.status]), [['ON', 'superseded'], ['OFF', 'pending']])
   })
 
+  it('an import appends to the table it wrote, rewrites it when stored requests are superseded, reads an edited one whole', async () => {
+    let n = 0
+    /** A webhook payload with one text message, written to a file of its own. */
+    const payload = (waId: string, body: string, hour: number) => {
+      n++
+      const at = Date.UTC(2026, 2, 1, hour) / 1000
+      const value = {
+        contacts: [{profile: {name: 'Cittadino'}, wa_id: waId}],
+        messages: [{
+          from: waId, id: `wamid.TEST${n}`, text: {body}, timestamp: String(at), type: 'text',
+        }],
+        messaging_product: 'whatsapp',
+        metadata: {display_phone_number: '393316509570', phone_number_id: '118273645509182'},
+      }
+      const file = path.join(root, `webhook-${n}.json`)
+      writeFileSync(file, JSON.stringify({entry: [{changes: [{field: 'messages', value}], id: '1'}], object: 'whatsapp_business_account'}))
+      return file
+    }
+
+    const table = () => readFileSync(path.join(dataDir, 'richieste.csv'))
+    const requests = async () => (await runJson<Req[]>(['requests', '--status', 'all'], dataDir)).json
+    const audit = () => readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as {action: string; subject: string})
+    assert.equal((await runJson<ImportJson>(['import', payload('393331110001', 'Servizio Info ON Paolo Rossi', 8)], dataDir)).json.newRequests, 1)
+    const first = table()
+
+    // Another phone: nothing stored changes, the new row is appended after the bytes as they were.
+    assert.equal((await runJson<ImportJson>(['import', payload('393331110002', 'Servizio Info ON Anna Bianchi', 9)], dataDir)).json.newRequests, 1)
+    const second = table()
+    assert.deepEqual(second.subarray(0, first.length), first)
+    assert.match(second.subarray(first.length).toString('utf8'), /^[\da-f]{10};\+393331110002;Anna Bianchi;ON;[^;]+;wamid\.TEST2;in_attesa;.*\r\n$/)
+
+    // A later request of the first phone supersedes its stored one: the table is rewritten.
+    const off = await runJson<ImportJson & {superseded: number}>(['import', payload('393331110001', 'Servizio Info OFF', 10)], dataDir)
+    assert.equal(off.json.superseded, 1)
+    let all = await requests()
+    assert.deepEqual(all.map(q => [q.phone, q.action, q.status]), [
+      ['+393331110001', 'ON', 'superseded'], ['+393331110002', 'ON', 'pending'], ['+393331110001', 'OFF', 'pending'],
+    ])
+    assert.equal((all[0] as Req & {reason: string}).reason, all[2].id)
+    assert.deepEqual(audit().filter(a => a.action.startsWith('request.')).map(a => [a.action, a.subject]), [
+      ['request.import', all[0].id], ['request.import', all[1].id], ['request.import', all[2].id], ['request.supersede', all[0].id],
+    ])
+
+    // Saved by another program (every cell quoted): read and validated whole, the edit noted, the merge the same.
+    const quoted = table().toString('utf8').replaceAll(/(^|;|\n)([^;\r\n"]*)(?=;|\r)/g, '$1"$2"')
+    writeFileSync(path.join(dataDir, 'richieste.csv'), quoted)
+    const edited = await runJson<ImportJson & {superseded: number}>(['import', payload('393331110002', 'Servizio Info OFF', 11)], dataDir)
+    assert.equal(edited.code, 0, edited.stderr)
+    assert.equal(edited.json.superseded, 1)
+    assert.deepEqual(edited.json.warnings, ['hand-edited:richieste.csv'])
+    all = await requests()
+    assert.deepEqual(all.map(q => [q.phone, q.action, q.status]), [
+      ['+393331110001', 'ON', 'superseded'], ['+393331110002', 'ON', 'superseded'], ['+393331110001', 'OFF', 'pending'], ['+393331110002', 'OFF', 'pending'],
+    ])
+    assert.ok(audit().some(a => a.action === 'file.hand-edited' && a.subject === 'richieste.csv'))
+    assert.ok(!table().toString('utf8').includes('"'), 'written back in this program\'s layout')
+  })
+
   it('a bad file is reported with its reason and line, the others are imported, exit 7', async () => {
     const broken = path.join(root, 'webhook-rotto.ndjson')
     const good = readFileSync(path.join(DEMO, 'webhook-novembre.ndjson'), 'utf8').split('\n')

@@ -1,15 +1,13 @@
 import fc from 'fast-check'
 import {strict as assert} from 'node:assert'
-import {
-  mkdtemp, readFile, rm, writeFile,
-} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {type Subscriber} from '../../src/core/registry/types.js'
 import {readTable, writeTable} from '../../src/io/csv-table.js'
-import {findRecord, repairJsonLines} from '../../src/io/data-folder.js'
+import {findRecord, repairJsonLines, tableRows} from '../../src/io/data-folder.js'
 import {SUBSCRIBERS} from '../../src/io/tables.js'
+import {tempDir} from '../helpers/cli.js'
 
 const base: Subscriber = {
   approvedBy: 'Ufficio',
@@ -68,16 +66,58 @@ describe('data folder', () => {
     })
   })
 
+  describe('a table read a slice at a time', () => {
+    const toRows = (cells: {name: string; phone: string}[]): Subscriber[] => cells.map(c => ({...base, ...c}))
+
+    it('gives the rows a full read gives, wherever the slices are cut (property)', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({name: trapName, phone: fc.constantFrom(...PHONES)}), {maxLength: 12}),
+          fc.integer({max: 400, min: 1}),
+          (cells, sliceBytes) => {
+            const bytes = Buffer.from(writeTable(SUBSCRIBERS, toRows(cells)))
+            assert.deepEqual([...tableRows(SUBSCRIBERS, bytes, 'f', sliceBytes)], readTable(SUBSCRIBERS, bytes, 'f').rows)
+          },
+        ),
+        {numRuns: 500},
+      )
+    })
+
+    it('reports an invalid row with its line in the whole file, as a full read does', () => {
+      const rows = toRows([
+        ...Array.from({length: 30}, (_, i) => ({name: i % 3 === 0 ? `Riga\r\n${i}` : `Nome ${i}`, phone: PHONES[i % 3]})),
+        {name: 'Rotta', phone: 'non-un-numero'},
+      ])
+      const bytes = Buffer.from(writeTable(SUBSCRIBERS, rows))
+      const expected = (() => {
+        try {
+          readTable(SUBSCRIBERS, bytes, 'iscritti.csv')
+        } catch (error) {
+          return error as {code: string; params: Record<string, unknown>}
+        }
+
+        throw new Error('the full read should fail')
+      })()
+      assert.equal(expected.params.line, 42, '30 rows, 10 of them on two lines, after the header')
+      for (const sliceBytes of [1, 50, 333, 1 << 20]) {
+        assert.throws(() => [...tableRows(SUBSCRIBERS, bytes, 'iscritti.csv', sliceBytes)], (error: {code: string; params: Record<string, unknown>}) => {
+          assert.equal(error.code, expected.code)
+          assert.deepEqual(error.params, expected.params)
+          return true
+        })
+      }
+    })
+  })
+
   describe('repairJsonLines reads only the end of the file', () => {
     let dir: string
+    let cleanup: () => void
 
-    beforeEach(async () => {
-      dir = await mkdtemp(path.join(tmpdir(), 'repair-'))
+    beforeEach(() => {
+      ({cleanup, dir} = tempDir('repair-'))
     })
 
-    afterEach(async () => {
-      await rm(dir, {force: true, recursive: true})
-    })
+    afterEach(() => cleanup())
 
     /** Whether the file was cut, and whether it then holds `expected` (compared here: the texts are long). */
     const repair = async (content: string, expected: string) => {

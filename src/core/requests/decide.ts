@@ -164,5 +164,3 @@ export function applyDecision(state: ReviewState, decision: Decision, ctx: Decis
     decision, request: {after, before}, subscriber, superseded,
   }
 }
-
-export {supersedePending} from './merge.js'

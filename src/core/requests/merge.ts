@@ -26,21 +26,6 @@ export function requestId(identity: string): string {
   return createHash('sha256').update(identity).digest('hex').slice(0, 10)
 }
 
-export interface MergeResult {
-  added: RequestRecord[]
-  duplicates: number
-  superseded: {before: RequestRecord; by: string}[]
-}
-
-/**
- * The same text as one flat string. A timestamp is built from pieces (a slice of an ISO date plus an offset), and
- * V8 keeps them all while it lives: twice the memory for a record kept to the end of an import. A regular
- * expression replacement always builds a new flat string.
- */
-function flatCopy(s: string): string {
-  return s.replace(/^/, '')
-}
-
 /** The record a request becomes when it is new: pending, `importedAt` still empty (set when it is merged). */
 export function requestRecord(inc: IncomingRequest): RequestRecord {
   const record: RequestRecord = {
@@ -50,7 +35,7 @@ export function requestRecord(inc: IncomingRequest): RequestRecord {
     name: inc.name,
     phone: inc.phone,
     rawText: inc.rawText,
-    receivedAt: flatCopy(inc.receivedAt),
+    receivedAt: inc.receivedAt,
     source: inc.source,
     status: 'pending',
   }
@@ -60,16 +45,52 @@ export function requestRecord(inc: IncomingRequest): RequestRecord {
   return record
 }
 
+/** Where a batch keeps its records: a JsonSpill (src/io/spill.ts) on a real import, an array in tests. */
+export interface RecordStore<M> {
+  add(record: RequestRecord): void
+  mark(): M
+  /** The records from `from` (the start by default) on, in the order added, as new objects on each call. */
+  read(from?: M): Iterable<RequestRecord>
+  /** Forgets the records added after `mark`. */
+  truncate(mark: M): void
+}
+
+/** A RecordStore in memory. */
+export class ArrayStore implements RecordStore<number> {
+  private readonly records: RequestRecord[] = []
+
+  add(record: RequestRecord): void {
+    this.records.push(record)
+  }
+
+  mark(): number {
+    return this.records.length
+  }
+
+  * read(from = 0): Generator<RequestRecord> {
+    for (const r of this.records.slice(from)) yield structuredClone(r)
+  }
+
+  truncate(mark: number): void {
+    this.records.length = mark
+  }
+}
+
 /**
- * The requests an import found, kept as records from the moment they are found: one object per request, and a
- * request seen twice (webhooks come at least once) is counted and dropped at once. Memory grows with the distinct
- * requests only, whatever the size of the files.
+ * The requests an import found, stored as records from the moment they are found; a request seen twice
+ * (webhooks come at least once) is counted and dropped at once. In memory only the ids stay: the records wait in
+ * the store until the merge reads them back.
  */
-export class IncomingBatch {
+export class IncomingBatch<M = number> {
   /** Requests dropped as already in the batch. */
   duplicates = 0
-  readonly records: RequestRecord[] = []
   private readonly ids = new Set<string>()
+
+  constructor(private readonly store: RecordStore<M>) {}
+
+  get size(): number {
+    return this.ids.size
+  }
 
   add(inc: IncomingRequest): void {
     const record = requestRecord(inc)
@@ -79,74 +100,172 @@ export class IncomingBatch {
     }
 
     this.ids.add(record.id)
-    this.records.push(record)
+    this.store.add(record)
   }
 
   /** Where the batch is now, to go back to with rollback(). */
-  mark(): {duplicates: number; records: number} {
-    return {duplicates: this.duplicates, records: this.records.length}
+  mark(): {duplicates: number; store: M} {
+    return {duplicates: this.duplicates, store: this.store.mark()}
+  }
+
+  /** The records, in the order found. */
+  records(): Iterable<RequestRecord> {
+    return this.store.read()
   }
 
   /** Forgets what was added since `mark` (a file that turned out unreadable contributes nothing). */
-  rollback(mark: {duplicates: number; records: number}): void {
-    for (const r of this.records.splice(mark.records)) this.ids.delete(r.id)
+  rollback(mark: {duplicates: number; store: M}): void {
+    for (const r of this.store.read(mark.store)) this.ids.delete(r.id)
+    this.store.truncate(mark.store)
     this.duplicates = mark.duplicates
   }
 }
 
-/**
- * Adds new requests as pending (same id = same message = duplicate, whatever the file), then applies
- * the superseding rule. Mutates `list` in place, and the batch's records, which it adds. O(n + m).
- */
-export function mergeBatch(list: RequestRecord[], batch: IncomingBatch, now: string): MergeResult {
-  const known = new Set(list.map(r => r.id))
-  const added: RequestRecord[] = []
-  let {duplicates} = batch
-  for (const record of batch.records) {
-    if (known.has(record.id)) {
-      duplicates++
-      continue
-    }
+/** `a` is newer than `b`: later receivedAt, the greater id on a tie (the order pendingQueue uses). */
+const newer = (a: {id: string; t: number}, b: {id: string; t: number}) => a.t - b.t > 0 || (!(a.t - b.t < 0) && a.id > b.id)
 
-    record.importedAt = now
-    list.push(record)
-    added.push(record)
+/** A pending request superseded by a newer one of the same phone (DESIGN §4). */
+export function supersede(r: RequestRecord, by: string, now: string): RequestRecord {
+  return {
+    ...r, decidedAt: now, decidedBy: 'cerveno-info', reason: by, status: 'superseded',
   }
-
-  const superseded = supersedePending(list, now, new Set(added.map(r => r.phone).filter((p): p is string => p !== null)))
-  return {added, duplicates, superseded}
 }
 
-const byTime = (a: RequestRecord, b: RequestRecord) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.id < b.id ? -1 : 1)
+interface Newest {
+  id: string
+  t: number
+}
+
+/** Pending requests of one phone: how many, and the newest. */
+interface PhoneTally {
+  count: number
+  newest: Newest
+}
+
+function tally(tallies: Map<string, PhoneTally>, r: RequestRecord): void {
+  const phone = r.phone!
+  const candidate = {id: r.id, t: Date.parse(r.receivedAt)}
+  const t = tallies.get(phone)
+  if (t === undefined) tallies.set(phone, {count: 1, newest: candidate})
+  else {
+    t.count++
+    if (newer(candidate, t.newest)) t.newest = candidate
+  }
+}
 
 /**
- * Among pending requests of each phone in `phones`, only the newest stays pending; the older ones
- * are marked superseded by it. Mutates `list`.
+ * Merges a batch into the stored requests: a record whose id is stored already is a duplicate (same id = same
+ * message, whatever the file), the others are added as pending; then among the pending requests of each phone
+ * with a new request only the newest stays pending, the older ones are superseded by it.
+ *
+ * Neither side is held in memory: `stored` and the batch are read again on each pass, and the merge keeps the
+ * stored ids and, per phone, the count and newest of the pending requests. The rows to write, and what the audit
+ * says, are made while they are written. O(stored + batch) per pass.
  */
-export function supersedePending(list: RequestRecord[], now: string, phones: ReadonlySet<string>): {before: RequestRecord; by: string}[] {
-  const groups = new Map<string, number[]>()
-  for (const [i, r] of list.entries()) {
-    if (r.status !== 'pending' || r.phone === null || !phones.has(r.phone)) continue
-    const g = groups.get(r.phone)
-    if (g) g.push(i)
-    else groups.set(r.phone, [i])
+export class BatchMerge<M> {
+  /** New requests. */
+  readonly added: number = 0
+  /** Whether stored rows are superseded: the table must be rewritten, not appended to. */
+  readonly changesStored: boolean
+  readonly duplicates: number
+  /** Requests superseded, stored or new. */
+  readonly superseded: number = 0
+  /** New requests without a phone. */
+  readonly unresolvedPhones: number = 0
+  private readonly known = new Set<string>()
+  /** The newest pending request of each phone with a new request. */
+  private readonly newest = new Map<string, Newest>()
+
+  constructor(private readonly stored: () => Iterable<RequestRecord>, private readonly batch: IncomingBatch<M>, private readonly now: string) {
+    const storedPending = new Map<string, PhoneTally>()
+    for (const r of stored()) {
+      this.known.add(r.id)
+      if (r.status === 'pending' && r.phone !== null) tally(storedPending, r)
+    }
+
+    let {duplicates} = batch
+    const fresh = new Map<string, PhoneTally>()
+    for (const r of batch.records()) {
+      if (this.known.has(r.id)) {
+        duplicates++
+        continue
+      }
+
+      this.added++
+      if (r.phone === null) this.unresolvedPhones++
+      else tally(fresh, r)
+    }
+
+    this.duplicates = duplicates
+    let storedSuperseded = 0
+    for (const [phone, t] of fresh) {
+      const old = storedPending.get(phone)
+      const newest = old && newer(old.newest, t.newest) ? old.newest : t.newest
+      this.newest.set(phone, newest)
+      this.superseded += t.count + (old?.count ?? 0) - 1
+      if (old) storedSuperseded += old.count - (newest === old.newest ? 1 : 0)
+    }
+
+    this.changesStored = storedSuperseded > 0
   }
 
-  const out: {before: RequestRecord; by: string}[] = []
-  for (const idx of groups.values()) {
-    if (idx.length < 2) continue
-    idx.sort((a, b) => byTime(list[a], list[b]))
-    const newest = list[idx.at(-1)!]
-    for (const i of idx.slice(0, -1)) {
-      out.push({before: list[i], by: newest.id})
-      list[i] = {
-        ...list[i], decidedAt: now, decidedBy: 'cerveno-info', reason: newest.id, status: 'superseded',
+  /**
+   * The new requests as they were found: pending, imported now. Read back from the batch's store on each call.
+   * @yields each new request, in the order found
+   */
+  * newRequests(): Generator<RequestRecord> {
+    for (const r of this.batch.records()) {
+      if (this.known.has(r.id)) continue
+      r.importedAt = this.now
+      yield r
+    }
+  }
+
+  /**
+   * The new rows of the table: the new requests, superseded when a newer pending request of their phone exists.
+   * @yields each new row, in order
+   */
+  * newRows(): Generator<RequestRecord> {
+    for (const r of this.newRequests()) yield this.asStored(r)
+  }
+
+  /**
+   * The whole table after the merge: the stored rows, the superseded ones changed, then the new rows.
+   * @yields each row, in order
+   */
+  * rows(): Generator<RequestRecord> {
+    for (const r of this.stored()) yield this.asStored(r)
+    yield * this.newRows()
+  }
+
+  /**
+   * Every request this merge superseded, with the id of the request that superseded it: stored rows first, then
+   * new requests, each in order.
+   * @yields a superseded request, as it was, and the id superseding it
+   */
+  * supersessions(): Generator<{before: RequestRecord; by: string}> {
+    for (const source of this.changesStored ? [this.stored(), this.newRequests()] : [this.newRequests()]) {
+      for (const r of source) {
+        const by = this.supersededBy(r)
+        if (by !== undefined) yield {before: r, by}
       }
     }
   }
 
-  return out
+  private asStored(r: RequestRecord): RequestRecord {
+    const by = this.supersededBy(r)
+    return by === undefined ? r : supersede(r, by, this.now)
+  }
+
+  /** The id of the newer pending request that supersedes `r`, if `r` is pending and one does. */
+  private supersededBy(r: RequestRecord): string | undefined {
+    if (r.status !== 'pending' || r.phone === null) return undefined
+    const best = this.newest.get(r.phone)
+    return best === undefined || best.id === r.id ? undefined : best.id
+  }
 }
+
+const byTime = (a: RequestRecord, b: RequestRecord) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.id < b.id ? -1 : 1)
 
 /** Pending requests, oldest first: the review queue. */
 export function pendingQueue(list: readonly RequestRecord[]): RequestRecord[] {

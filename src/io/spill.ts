@@ -1,0 +1,118 @@
+import {randomBytes} from 'node:crypto'
+import {
+  closeSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync,
+} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+/** Where a spill stood: the values and bytes written before it. */
+export interface SpillMark {
+  readonly bytes: number
+  readonly values: number
+}
+
+/** Bytes gathered before one write, and read per read. */
+const CHUNK = 1024 * 1024
+
+/**
+ * Values written to a temp file as JSON lines and read back in order: what an import finds in a dump of any
+ * size waits on disk, not in memory, until it is merged. The file is removed from its folder as soon as it is
+ * open, so nothing of it (citizens' personal data) outlives the process, even one that is killed; POSIX and
+ * Windows (libuv opens files with FILE_SHARE_DELETE) both keep an open, unlinked file readable. Synchronous I/O
+ * on a local temp file: a MiB at a time, between two values of the caller's loop.
+ */
+export class JsonSpill<T> {
+  private bytes = 0
+  private closed = false
+  private readonly fd: number
+  private linked: null | string
+  private pending: string[] = []
+  private pendingBytes = 0
+  private values = 0
+
+  constructor(dir = tmpdir()) {
+    const file = path.join(dir, `cerveno-info-${process.pid}-${randomBytes(6).toString('hex')}.tmp`)
+    // Exclusive create, private mode: never follows a link someone planted under that name.
+    this.fd = openSync(file, 'wx+', 0o600)
+    this.linked = file
+    try {
+      unlinkSync(file)
+      this.linked = null
+    } catch {
+      // A file system that refuses: removed by close().
+    }
+  }
+
+  get size(): number {
+    return this.values
+  }
+
+  add(value: T): void {
+    const line = JSON.stringify(value) + '\n'
+    this.pending.push(line)
+    this.pendingBytes += Buffer.byteLength(line)
+    this.values++
+    if (this.pendingBytes >= CHUNK) this.flush()
+  }
+
+  /** Closes (and if still needed removes) the file. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.pending = []
+    closeSync(this.fd)
+    if (this.linked) {
+      try {
+        unlinkSync(this.linked)
+      } catch {}
+    }
+  }
+
+  mark(): SpillMark {
+    return {bytes: this.bytes + this.pendingBytes, values: this.values}
+  }
+
+  /**
+   * The values from `from` (the start by default) to the end, parsed anew on each call.
+   * @yields each value, in the order added
+   */
+  * read(from?: SpillMark): Generator<T> {
+    this.flush()
+    const end = this.bytes
+    const buf = Buffer.allocUnsafe(CHUNK)
+    let pos = from?.bytes ?? 0
+    let carry: Buffer | null = null
+    while (pos < end) {
+      const n = readSync(this.fd, buf, 0, Math.min(CHUNK, end - pos), pos)
+      if (n === 0) throw new Error('spill file shorter than written')
+      pos += n
+      const chunk: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n)
+      let start = 0
+      for (let nl = chunk.indexOf(0x0A, start); nl !== -1; nl = chunk.indexOf(0x0A, start)) {
+        yield JSON.parse(chunk.toString('utf8', start, nl)) as T
+        start = nl + 1
+      }
+
+      // A line cut by the chunk's end: copied, since the buffer is read into again.
+      carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null
+    }
+  }
+
+  /** Forgets what was added after `mark`. */
+  truncate(mark: SpillMark): void {
+    this.flush()
+    ftruncateSync(this.fd, mark.bytes)
+    this.bytes = mark.bytes
+    this.values = mark.values
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return
+    const data = Buffer.from(this.pending.join(''))
+    this.pending = []
+    this.pendingBytes = 0
+    let off = 0
+    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off, this.bytes + off)
+    this.bytes += data.length
+  }
+}
