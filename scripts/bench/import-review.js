@@ -18,15 +18,21 @@ function init(dataDir) {
   if (r.status !== 0) throw new Error(r.stderr)
 }
 
-function inProcess(n, fn) {
-  const times = []
+/**
+ * Median time of each function over n rounds, run in turn within each round: no function always runs right after
+ * another's garbage, or always first on a freshly collected heap.
+ */
+function sideBySide(n, fns) {
+  const times = fns.map(() => [])
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now()
-    fn()
-    times.push(performance.now() - t0)
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now()
+      fn()
+      times[k].push(performance.now() - t0)
+    }
   }
 
-  return median(times)
+  return times.map(t => median(t))
 }
 
 export const importSection = {
@@ -50,12 +56,14 @@ export const importSection = {
       parseString(text)
     }
 
-    const ours = inProcess(7, () => {
-      const p = parseChat(text, {names: [path.basename(chatFile)]})
-      extractRequests(p.chat, {keyword: 'Servizio Info', selfNames: ['Comune di Cerveno']})
-    })
-    const ourParseOnly = inProcess(7, () => parseChat(text, {names: [path.basename(chatFile)]}))
-    const theirs = inProcess(7, () => parseString(text))
+    const [ours, ourParseOnly, theirs] = sideBySide(15, [
+      () => {
+        const p = parseChat(text, {names: [path.basename(chatFile)]})
+        extractRequests(p.chat, {keyword: 'Servizio Info', selfNames: ['Comune di Cerveno']})
+      },
+      () => parseChat(text, {names: [path.basename(chatFile)]}),
+      () => parseString(text),
+    ])
     lines.push(
       `### Chat export: 40,000 messages, ${fmt(mb, 1)} MiB`,
       '',
@@ -66,26 +74,35 @@ export const importSection = {
       `| cerveno-info parser only, in process | ${fmt(ourParseOnly, 1)} ms | ${fmt(mb / (ourParseOnly / 1000), 1)} MiB/s | — |`,
       `| whatsapp-chat-parser 4 \`parseString\`, in process | ${fmt(theirs, 1)} ms | ${fmt(mb / (theirs / 1000), 1)} MiB/s | — |`,
       '',
-      'In-process figures are medians of 7 runs after 2 warm-up runs, same text, same process.',
+      'In-process figures are medians of 15 rounds after 2 warm-up runs, same text, same process; each round runs the',
+      'three in turn.',
       '',
-      '### Webhook dumps (one run each, into an empty data folder)',
+      '### Webhook dumps (one run each)',
       '',
       '`--dry-run` reads, extracts and merges but writes nothing; the real import also writes richieste.csv and one',
-      'audit line per new or superseded request.',
+      'audit line per new or superseded request; "again" imports the same dump a second time into the folder the real',
+      'import filled (every request a duplicate, the stored table read back).',
       '',
       '| dump | import | size | time | throughput | peak RSS |',
       '|---|---|---:|---:|---:|---:|',
     )
-    for (const [kind, size, real] of [['ndjson', 100 * 2 ** 20, false], ['ndjson', 2 ** 30, true], ['array', 256 * 2 ** 20, false]]) {
+    const scenarios = [
+      ['ndjson', 100 * 2 ** 20, ['dry']],
+      ['ndjson', 2 ** 30, ['dry', 'real', 'again']],
+      ['ndjson', 2 * 2 ** 30, ['dry', 'real']],
+      ['array', 256 * 2 ** 20, ['dry']],
+    ]
+    for (const [kind, size, runs] of scenarios) {
       const file = path.join(dir, `dump-${size}.${kind === 'ndjson' ? 'ndjson' : 'json'}`)
       const made = await (kind === 'ndjson' ? writeNdjsonDump(file, size) : writeArrayDump(file, size))
       const bytes = statSync(file).size
-      for (const dry of real ? [true, false] : [true]) {
-        init(dataDir)
-        const r = timeOnce(['import', file, ...(dry ? ['--dry-run'] : []), '--json'], {dataDir})
+      for (const run of runs) {
+        if (run !== 'again') init(dataDir)
+        const r = timeOnce(['import', file, ...(run === 'dry' ? ['--dry-run'] : []), '--json'], {dataDir})
         const result = JSON.parse(r.stdout)
-        log(`${kind} ${fmt(bytes / 2 ** 20)} MiB${dry ? ' (dry run)' : ''}: ${fmt(r.ms)} ms, ${fmt(r.rssMiB)} MiB RSS, ${result.newRequests} requests`)
-        lines.push(`| ${kind === 'ndjson' ? 'NDJSON' : 'JSON array'}, ${fmt(made.payloads)} payloads (${fmt(made.requests)} requests, ${fmt(made.statuses)} statuses) | ${dry ? '`--dry-run`' : 'real'} | ${fmt(bytes / 2 ** 20)} MiB | ${fmt(r.ms / 1000, 1)} s | ${fmt(bytes / 2 ** 20 / (r.ms / 1000), 1)} MiB/s | ${fmt(r.rssMiB)} MiB |`)
+        const label = {again: 'again', dry: '`--dry-run`', real: 'real'}[run]
+        log(`${kind} ${fmt(bytes / 2 ** 20)} MiB (${run}): ${fmt(r.ms)} ms, ${fmt(r.rssMiB)} MiB RSS, ${result.newRequests} new, ${result.duplicates} duplicates`)
+        lines.push(`| ${kind === 'ndjson' ? 'NDJSON' : 'JSON array'}, ${fmt(made.payloads)} payloads (${fmt(made.requests)} requests, ${fmt(made.statuses)} statuses) | ${label} | ${fmt(bytes / 2 ** 20)} MiB | ${fmt(r.ms / 1000, 1)} s | ${fmt(bytes / 2 ** 20 / (r.ms / 1000), 1)} MiB/s | ${fmt(r.rssMiB)} MiB |`)
       }
 
       rmSync(file, {force: true})
