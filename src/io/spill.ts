@@ -26,7 +26,11 @@ export class JsonSpill<T> {
   private closed = false
   private readonly fd: number
   private linked: null | string
-  private pending: string[] = []
+  /**
+   * Lines not yet written, as bytes: kept as strings until the write, they lived long enough for V8 to move them
+   * to the old generation, which then grew by a MiB per write until the next full collection.
+   */
+  private readonly pending = Buffer.allocUnsafe(CHUNK)
   private pendingBytes = 0
   private values = 0
 
@@ -49,17 +53,17 @@ export class JsonSpill<T> {
 
   add(value: T): void {
     const line = JSON.stringify(value) + '\n'
-    this.pending.push(line)
-    this.pendingBytes += Buffer.byteLength(line)
+    const length = Buffer.byteLength(line)
+    if (this.pendingBytes + length > CHUNK) this.flush()
+    if (length > CHUNK) this.write(Buffer.from(line))
+    else this.pendingBytes += this.pending.write(line, this.pendingBytes)
     this.values++
-    if (this.pendingBytes >= CHUNK) this.flush()
   }
 
   /** Closes (and if still needed removes) the file. Idempotent. */
   close(): void {
     if (this.closed) return
     this.closed = true
-    this.pending = []
     closeSync(this.fd)
     if (this.linked) {
       try {
@@ -107,10 +111,12 @@ export class JsonSpill<T> {
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return
-    const data = Buffer.from(this.pending.join(''))
-    this.pending = []
+    if (this.pendingBytes === 0) return
+    this.write(this.pending.subarray(0, this.pendingBytes))
     this.pendingBytes = 0
+  }
+
+  private write(data: Buffer): void {
     let off = 0
     while (off < data.length) off += writeSync(this.fd, data, off, data.length - off, this.bytes + off)
     this.bytes += data.length

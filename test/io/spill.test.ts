@@ -40,8 +40,11 @@ describe('JsonSpill: values waiting on disk', () => {
   it('reads lines cut by its 1 MiB chunks, multi-byte text included, and truncates to a mark', () => {
     const spill = new JsonSpill<{n: number; text: string}>(dir)
     try {
-      // About 5 MiB: values of odd sizes, so lines and UTF-8 sequences straddle the chunk edges.
+      // About 10 MiB: values of odd sizes, so lines and UTF-8 sequences straddle the chunk edges.
       const values = Array.from({length: 700}, (_, n) => ({n, text: 'àè€😀'.repeat(300 + (n % 97) * 7)}))
+      // Values bigger than a chunk are written on their own.
+      values[123].text = 'é'.repeat(1_500_000)
+      values[555].text = '€'.repeat(400_000)
       for (const v of values.slice(0, 400)) spill.add(v)
       const mark = spill.mark()
       for (const v of values.slice(400)) spill.add(v)
