@@ -83,22 +83,31 @@ export class JsonSpill<T> {
   * read(from?: SpillMark): Generator<T> {
     this.flush()
     const end = this.bytes
-    const buf = Buffer.allocUnsafe(CHUNK)
+    // One buffer for the whole read, the unfinished line moved to its start: a new buffer per chunk (1 MiB each,
+    // 120 of them for the 2 GiB bench dump) left malloc's heap, and RSS, tens of MB bigger.
+    let buf = Buffer.allocUnsafe(CHUNK)
     let pos = from?.bytes ?? 0
-    let carry: Buffer | null = null
+    let kept = 0
     while (pos < end) {
-      const n = readSync(this.fd, buf, 0, Math.min(CHUNK, end - pos), pos)
+      if (kept === buf.length) {
+        // A line longer than the buffer.
+        const bigger = Buffer.allocUnsafe(2 * buf.length)
+        buf.copy(bigger, 0, 0, kept)
+        buf = bigger
+      }
+
+      const n = readSync(this.fd, buf, kept, Math.min(buf.length - kept, end - pos), pos)
       if (n === 0) throw new Error('spill file shorter than written')
       pos += n
-      const chunk: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n)
+      const filled = kept + n
       let start = 0
-      for (let nl = chunk.indexOf(0x0A, start); nl !== -1; nl = chunk.indexOf(0x0A, start)) {
-        yield JSON.parse(chunk.toString('utf8', start, nl)) as T
+      for (let nl = buf.indexOf(0x0A, start); nl !== -1 && nl < filled; nl = buf.indexOf(0x0A, start)) {
+        yield JSON.parse(buf.toString('utf8', start, nl)) as T
         start = nl + 1
       }
 
-      // A line cut by the chunk's end: copied, since the buffer is read into again.
-      carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null
+      buf.copy(buf, 0, start, filled)
+      kept = filled - start
     }
   }
 
