@@ -115,7 +115,7 @@ export async function appendLines(file: string, lines: Iterable<string>): Promis
  * The values of each iterable in turn.
  * @yields every value of the first, then of the next
  */
-export function * chain<T>(...iterables: Iterable<T>[]): Generator<T> {
+function * chain<T>(...iterables: Iterable<T>[]): Generator<T> {
   for (const it of iterables) yield * it
 }
 

@@ -5,7 +5,9 @@ import path from 'node:path'
 
 import {type Subscriber} from '../../src/core/registry/types.js'
 import {readTable, writeTable} from '../../src/io/csv-table.js'
-import {findRecord, repairJsonLines, tableRows} from '../../src/io/data-folder.js'
+import {
+  appendLines, findRecord, repairJsonLines, tableRows,
+} from '../../src/io/data-folder.js'
 import {SUBSCRIBERS} from '../../src/io/tables.js'
 import {tempDir} from '../helpers/cli.js'
 
@@ -109,7 +111,7 @@ describe('data folder', () => {
     })
   })
 
-  describe('repairJsonLines reads only the end of the file', () => {
+  describe('JSON lines files: appendLines, repairJsonLines', () => {
     let dir: string
     let cleanup: () => void
 
@@ -136,6 +138,16 @@ describe('data folder', () => {
       assert.deepEqual(await repair(line + line.slice(0, 75_000), line), {cut: true, holds: true})
       assert.deepEqual(await repair('{"torn":'.repeat(20_000), ''), {cut: true, holds: true})
       assert.equal(await repairJsonLines(path.join(dir, 'missing.jsonl')), false)
+    })
+
+    it('appendLines writes every line whole, across its 1 MiB batches and longer than one', async () => {
+      const file = path.join(dir, 'registro.jsonl')
+      await writeFile(file, '{"prima":1}\n')
+      // About 4 MiB of lines of odd sizes in multi-byte text, one of them longer than a batch.
+      const lines = Array.from({length: 900}, (_, i) => JSON.stringify({i, testo: 'è€😀'.repeat(100 + (i % 53) * 13)}))
+      lines[400] = JSON.stringify({lunga: 'é'.repeat(700_000)})
+      await appendLines(file, lines)
+      assert.ok((await readFile(file, 'utf8')) === '{"prima":1}\n' + lines.join('\n') + '\n')
     })
   })
 })

@@ -88,10 +88,6 @@ export class IncomingBatch<M = number> {
 
   constructor(private readonly store: RecordStore<M>) {}
 
-  get size(): number {
-    return this.ids.size
-  }
-
   add(inc: IncomingRequest): void {
     const record = requestRecord(inc)
     if (this.ids.has(record.id)) {
@@ -125,7 +121,7 @@ export class IncomingBatch<M = number> {
 const newer = (a: {id: string; t: number}, b: {id: string; t: number}) => a.t - b.t > 0 || (!(a.t - b.t < 0) && a.id > b.id)
 
 /** A pending request superseded by a newer one of the same phone (DESIGN §4). */
-export function supersede(r: RequestRecord, by: string, now: string): RequestRecord {
+function supersede(r: RequestRecord, by: string, now: string): RequestRecord {
   return {
     ...r, decidedAt: now, decidedBy: 'cerveno-info', reason: by, status: 'superseded',
   }
