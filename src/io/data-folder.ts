@@ -305,6 +305,9 @@ async function putRows<T>(put: (text: string) => Promise<void>, schema: TableSch
   if (slice.length > 0) await put(writeRows(schema, slice))
 }
 
+/** A table's header line as writeTable writes it (BOM, `;`, CRLF), as bytes. */
+const headerBytes = (schema: TableSchema<unknown>) => Buffer.from(writeTable(schema, []))
+
 /**
  * Bytes of a table read per slice by tableRows: the slice's text stays under the size V8 allocates outside its
  * young generation (freed only by a full collection), even when it is decoded to two bytes per character.
@@ -318,7 +321,7 @@ const SLICE_BYTES = 32 * 1024
  * @yields each row, validated, in file order
  */
 export function * tableRows<T>(schema: TableSchema<T>, bytes: Buffer, file: string, sliceBytes = SLICE_BYTES): Generator<T> {
-  const header = Buffer.from(writeTable(schema, []))
+  const header = headerBytes(schema)
   let linesBefore = 1
   for (let start = header.length; start < bytes.length;) {
     let cut = bytes.indexOf(CRLF, Math.min(start + sliceBytes, bytes.length - CRLF.length))
@@ -351,7 +354,7 @@ export function * tableRows<T>(schema: TableSchema<T>, bytes: Buffer, file: stri
  */
 function ourTable(file: string, bytes: Buffer, hash: string, state: State): boolean {
   const written = hash === state.pending?.[file] || hash === state.written?.[file]
-  const header = Buffer.from(writeTable(SCHEMAS.get(file)!, []))
+  const header = headerBytes(SCHEMAS.get(file)!)
   return written && bytes.subarray(0, header.length).equals(header) && bytes.subarray(-CRLF.length).equals(CRLF)
 }
 
@@ -476,7 +479,7 @@ export class Transaction {
 
     const record = findRecord(snapshot.bytes, phone)
     if (!record) return undefined
-    const header = Buffer.from(writeTable(SUBSCRIBERS, []))
+    const header = headerBytes(SUBSCRIBERS)
     return readTable(SUBSCRIBERS, Buffer.concat([header, record]), path.join(this.folder.dir, FILES.subscribers)).rows[0]
   }
 

@@ -5,6 +5,8 @@ import {
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {CervenoError} from '../core/errors.js'
+
 /** Where a spill stood: the values and bytes written before it. */
 export interface SpillMark {
   readonly bytes: number
@@ -34,10 +36,10 @@ export class JsonSpill<T> {
   private pendingBytes = 0
   private values = 0
 
-  constructor(dir = tmpdir()) {
+  constructor(private readonly dir = tmpdir()) {
     const file = path.join(dir, `cerveno-info-${process.pid}-${randomBytes(6).toString('hex')}.tmp`)
     // Exclusive create, private mode: never follows a link someone planted under that name.
-    this.fd = openSync(file, 'wx+', 0o600)
+    this.fd = this.io(() => openSync(file, 'wx+', 0o600))
     this.linked = file
     try {
       unlinkSync(file)
@@ -125,9 +127,22 @@ export class JsonSpill<T> {
     this.pendingBytes = 0
   }
 
+  /** A temp folder that cannot be written (missing, read-only, disk full) is the clerk's to fix: said in Italian. */
+  private io<R>(fn: () => R): R {
+    try {
+      return fn()
+    } catch (error) {
+      const {code} = error as NodeJS.ErrnoException
+      if (code === undefined) throw error
+      throw new CervenoError('TEMP_UNAVAILABLE', {dir: this.dir, reason: code}, {cause: error})
+    }
+  }
+
   private write(data: Buffer): void {
-    let off = 0
-    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off, this.bytes + off)
+    this.io(() => {
+      let off = 0
+      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off, this.bytes + off)
+    })
     this.bytes += data.length
   }
 }

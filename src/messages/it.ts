@@ -138,8 +138,18 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   PHONE_INVALID: p =>
     `Numero di telefono non valido: "${s(p.input)}" ${PHONE_PROBLEMS[s(p.problem)] ?? ''}. Esempi validi: +39 333 123 4567, 3331234567.`,
   PHONE_REQUIRED: p => `La richiesta ${s(p.id)} non ha un numero di telefono: indicarlo prima di approvarla.`,
+  TEMP_UNAVAILABLE: p =>
+    `Impossibile usare la cartella temporanea del sistema (${s(p.dir)}): ${TEMP_PROBLEMS[s(p.reason)] ?? s(p.reason)}. L'importazione vi appoggia per poco le richieste trovate; liberare spazio o indicare un'altra cartella con la variabile TMPDIR (su Windows TEMP). Nessun dato è stato modificato.`,
   UNKNOWN_REQUEST: p => `Nessuna richiesta con identificativo ${s(p.id)}: nessuna decisione applicata.`,
   USAGE: p => s(p.detail),
+}
+
+const TEMP_PROBLEMS: Record<string, string> = {
+  EACCES: 'manca il permesso di scrivervi',
+  ENOENT: 'la cartella non esiste',
+  ENOSPC: 'il disco è pieno',
+  EPERM: 'manca il permesso di scrivervi',
+  EROFS: 'il disco è in sola lettura',
 }
 
 const EXPORT_WHAT: Record<string, string> = {

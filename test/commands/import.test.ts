@@ -164,6 +164,19 @@ describe('import (CLI)', () => {
     assert.ok(!table().toString('utf8').includes('"'), 'written back in this program\'s layout')
   })
 
+  it('a temp folder that cannot be used stops the import with an Italian message, exit 6, nothing changed', async () => {
+    const before = readFileSync(path.join(dataDir, 'richieste.csv'))
+    const r = await runJson<{error: {code: string; message: string}}>(
+      ['import', path.join(FIXTURES, 'webhooks', 'text-request.json')],
+      dataDir,
+      {env: {TEMP: path.join(root, 'non-esiste'), TMP: path.join(root, 'non-esiste'), TMPDIR: path.join(root, 'non-esiste')}},
+    )
+    assert.equal(r.code, 6, r.stderr)
+    assert.equal(r.json.error.code, 'TEMP_UNAVAILABLE')
+    assert.match(r.json.error.message, /cartella temporanea .*non-esiste.*la cartella non esiste.*TMPDIR/)
+    assert.deepEqual(readFileSync(path.join(dataDir, 'richieste.csv')), before)
+  })
+
   it('a bad file is reported with its reason and line, the others are imported, exit 7', async () => {
     const broken = path.join(root, 'webhook-rotto.ndjson')
     const good = readFileSync(path.join(DEMO, 'webhook-novembre.ndjson'), 'utf8').split('\n')
