@@ -178,6 +178,8 @@ interface State {
   files: Record<string, string>
   /** Hashes about to be written: a process killed between rename and state write is not a hand edit. */
   pending?: Record<string, string>
+  /** Keyed values committed with a change (Transaction.setStateValue), e.g. how far the webhook inbox was imported. */
+  values?: Record<string, unknown>
   /**
    * Hashes of the files as this program's table writer produced them (absent in folders from before this
    * field: the next write adds it). A file still matching is known to be in writeTable's exact layout.
@@ -382,9 +384,12 @@ export class Transaction {
   private readonly auditStreams: (() => Iterable<Omit<AuditEntry, 'operator' | 'ts'>>)[] = []
   /** Whole tables as read (and changed) by this transaction. */
   private readonly cache = new Map<string, unknown[]>()
+  /** Whole files other than the tables (path relative to the folder → content), written by the commit. */
+  private readonly files = new Map<string, string>()
   /** Tables set whole: rewritten on commit. */
   private readonly replaced = new Set<string>()
   private readonly snapshots = new Map<string, Snapshot>()
+  private stateChanged = false
   /** Tables whose new rows are made while the commit writes them (see streamRequests). */
   private readonly streamed = new Map<string, {mode: 'append' | 'replace'; rows: () => Iterable<unknown>}>()
 
@@ -421,6 +426,12 @@ export class Transaction {
     // (the sweep removes the temp files).
     const writes: NextVersion[] = []
     try {
+      for (const [relative, data] of this.files) {
+        const target = path.join(dir, relative)
+        await mkdir(path.dirname(target), {mode: DIR_MODE, recursive: true})
+        writes.push(await writeTemp(target, createHash('sha256'), async put => put(data)))
+      }
+
       for (const file of changed) {
         const schema = SCHEMAS.get(file)!
         const snapshot = this.snapshots.get(file)
@@ -435,14 +446,15 @@ export class Transaction {
       }
 
       if (writes.length > 0) {
-        this.state.pending = Object.fromEntries(writes.map(w => [path.basename(w.file), w.hash]))
+        this.state.pending = Object.fromEntries(writes.map(w => [path.relative(dir, w.file), w.hash]))
         await this.writeState()
       }
 
       for (const {file, hash, temp} of writes) {
-        const name = path.basename(file)
-        await this.folder.backup(name, this.ctx.now)
+        const name = path.relative(dir, file)
+        if (SCHEMAS.has(name)) await this.folder.backup(name, this.ctx.now)
         await rename(temp, file)
+        if (!SCHEMAS.has(name)) continue
         this.state.files[name] = hash
         this.state.written = {...this.state.written, [name]: hash}
       }
@@ -460,7 +472,7 @@ export class Transaction {
 
     if (writes.length > 0) await fsyncDir(dir)
     await appendLines(path.join(dir, FILES.audit), jsonLines(chain(this.audits, this.streamedAudits())))
-    if (writes.length > 0 || this.handEdits.length > 0) await this.writeState()
+    if (writes.length > 0 || this.handEdits.length > 0 || this.stateChanged) await this.writeState()
   }
 
   /**
@@ -508,6 +520,12 @@ export class Transaction {
     this.replace(FILES.requests, rows)
   }
 
+  /** Sets a keyed value in `.stato.json`; it is committed with the rest of this change. */
+  setStateValue(key: string, value: unknown): void {
+    this.state.values = {...this.state.values, [key]: value}
+    this.stateChanged = true
+  }
+
   setSubscribers(rows: Subscriber[]): void {
     this.replace(FILES.subscribers, rows)
   }
@@ -517,12 +535,29 @@ export class Transaction {
    * after the rows there (the file is copied and appended to when this program wrote it), `replace` makes them the
    * whole table. Either way a big import's rows are never all in memory; requests() does not see them.
    */
+  /** A keyed value in `.stato.json`, as committed (or set earlier in this transaction). */
+  stateValue<T>(key: string): T | undefined {
+    return this.state.values?.[key] as T | undefined
+  }
+
   streamRequests(mode: 'append' | 'replace', rows: () => Iterable<RequestRecord>): void {
     this.streamed.set(FILES.requests, {mode, rows})
   }
 
   async subscribers(): Promise<Subscriber[]> {
     return this.load(FILES.subscribers) as Promise<Subscriber[]>
+  }
+
+  /**
+   * Writes a whole file other than the two tables (`relative` to the data folder, e.g. a cache or a tombstone
+   * list) as part of this change: synced temp file, named in the commit record, renamed with the tables.
+   */
+  writeFile(relative: string, data: string): void {
+    if (SCHEMAS.has(relative) || path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
+      throw new Error(`writeFile: ${relative} is not a free file of the data folder`)
+    }
+
+    this.files.set(relative, data)
   }
 
   private append(file: string, row: unknown): void {
@@ -706,10 +741,17 @@ export class DataFolder {
     return () => rows
   }
 
+  /** A keyed value of `.stato.json` as last committed (Transaction.setStateValue), outside a transaction. */
+  async stateValue<T>(key: string): Promise<T | undefined> {
+    return (await this.readState()).values?.[key] as T | undefined
+  }
+
   private async readState(): Promise<State> {
     try {
       const parsed = JSON.parse(await readFile(path.join(this.dir, FILES.state), 'utf8')) as State
-      return {files: {...parsed.files}, pending: parsed.pending, written: parsed.written}
+      return {
+        files: {...parsed.files}, pending: parsed.pending, values: parsed.values, written: parsed.written,
+      }
     } catch {
       return {files: {}}
     }
