@@ -18,6 +18,7 @@ export interface ImportResult {
     messages: number
     path: string
     requests: number
+    skipped?: {format: string; kind: string}
   }[]
   ignoredNearMisses?: {author: null | string; receivedAt: null | string; source: string; text: string}[]
   newRequests: number
@@ -73,6 +74,11 @@ export default class Import extends BaseCommand<typeof Import> {
         continue
       }
 
+      if (file.skipped) {
+        this.log(color.dim(t.fileSkipped(file.path, t.notAChat[file.skipped.kind] ?? file.skipped.kind, file.skipped.format)))
+        continue
+      }
+
       const statuses = file.format === 'webhook' ? t.fileStatuses(o.files.find(x => x.path === file.path)?.statuses ?? 0) : ''
       this.log(t.fileLine(file.path, t.format[file.format], file.messages, file.requests, file.ignored) + statuses)
       if (file.dateOrder) this.log(color.dim(t.fileDate(t.dateOrder[file.dateOrder.order], t.dateReason[file.dateOrder.reason])))
@@ -90,7 +96,7 @@ export default class Import extends BaseCommand<typeof Import> {
     }
 
     const failed = r.files.filter(x => x.error).length
-    if (failed > 0) this.logToStderr(color.bad(t.failedFiles(failed)))
+    if (failed > 0) this.logToStderr(color.bad(t.failedFiles(failed, r.files.length)))
     this.log(this.flags['dry-run'] ? t.dryRun : (r.newRequests > 0 ? t.next : ''))
   }
 
@@ -108,6 +114,7 @@ export default class Import extends BaseCommand<typeof Import> {
         messages: x.messages,
         path: x.path,
         requests: x.requests,
+        ...(x.skipped ? {skipped: x.skipped} : {}),
       })),
       newRequests: o.newRequests,
       statuses: o.statusesSeen,

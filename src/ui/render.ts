@@ -1,5 +1,7 @@
 import chalk from 'chalk'
 
+import {displayWidth} from './wrap.js'
+
 /** The only chalk user: colours and plain tables for the clerk's terminal. */
 export const color = {
   bad: (s: string) => chalk.red(s),
@@ -9,9 +11,9 @@ export const color = {
   warn: (s: string) => chalk.yellow(s),
 }
 
-/** A left-aligned text table sized to its content (display width of accented letters is 1). */
+/** A left-aligned text table sized to its content, in terminal columns (an emoji takes two, an accent none). */
 export function table(header: string[], rows: string[][]): string {
-  const width = header.map((h, i) => Math.max([...h].length, ...rows.map(r => [...(r[i] ?? '')].length)))
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(width[i] - [...c].length)).join('  ').trimEnd()
+  const width = header.map((h, i) => Math.max(displayWidth(h), ...rows.map(r => displayWidth(r[i] ?? ''))))
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(Math.max(0, width[i] - displayWidth(c)))).join('  ').trimEnd()
   return [chalk.bold(line(header)), ...rows.map(r => line(r))].join('\n')
 }
