@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {unquotedPath} from '../app/import-hints.js'
 import {importFiles, type ImportOutcome} from '../app/import.js'
 import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
@@ -63,6 +64,12 @@ export default class Import extends BaseCommand<typeof Import> {
     )
     const result = this.toResult(outcome)
     if (!this.jsonEnabled()) this.render(outcome, result)
+    const missing = new Set(outcome.files.filter(x => x.error?.code === 'not-found').map(x => x.path))
+    if (missing.size > 1) {
+      const joined = await unquotedPath([this.args.paths, ...this.rest], missing)
+      if (joined) this.note(t.quoteHint(joined))
+    }
+
     if (result.files.some(x => x.error)) process.exitCode = EXIT.partial
     return result
   }

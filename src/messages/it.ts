@@ -401,6 +401,8 @@ export const importCmd = {
   summary: 'Importa le chat WhatsApp esportate e i webhook della Cloud API.',
   totals: (a: {duplicates: number; newRequests: number; superseded: number; unresolvedPhones: number}) =>
     `Richieste nuove: ${a.newRequests} · già importate: ${a.duplicates} · superate da una più recente: ${a.superseded} · senza numero: ${a.unresolvedPhones}`,
+  quoteHint: (joined: string) =>
+    `Il percorso contiene spazi: va scritto tra virgolette, altrimenti ogni parola è presa come un file a sé. Ad esempio: cerveno-info import "${joined}"`,
   unresolvedHint: 'Le richieste senza numero restano in attesa: il numero si indica durante "cerveno-info review".',
 }
 

@@ -179,6 +179,21 @@ describe('Italian everywhere the clerk looks (#14 points 6, 9, 10, 11)', functio
       }
     })
 
+    it('errors are wrapped to the width of the terminal, never mid-word', async () => {
+      const e = await freshDataDir()
+      try {
+        writeFileSync(path.join(e.dataDir, 'config.json'), '{"schemaVersion": 1,,}')
+        const session = new PtySession(['import', '--dry-run', path.join(FIXTURES, 'demo')], e.dataDir, {}, 60)
+        await session.exit
+        const lines = session.screen.split(/\r?\n/).filter(l => l.trim() !== '')
+        assert.ok(lines.length >= 4, session.screen)
+        for (const l of lines) assert.ok(l.length <= 60, `too long: ${l}`)
+        assert.match(lines.join(' '), /non è JSON valido alla riga 1, colonna \d+/)
+      } finally {
+        e.cleanup()
+      }
+    })
+
     it("a new data folder's daily messaging limit is a Meta tier (250)", async () => {
       const e = await freshDataDir()
       try {
@@ -224,6 +239,20 @@ describe('Italian everywhere the clerk looks (#14 points 6, 9, 10, 11)', functio
         const text = await runCli(['import', '--dry-run', folder], e.dataDir)
         assert.match(text.stdout, /IMG-20250301-WA0001\.jpg: saltato, è una foto o un'immagine \(JPEG\) e non una chat/)
         assert.doesNotMatch(text.stdout + text.stderr, /UTF-8|riesportare/)
+      } finally {
+        e.cleanup()
+      }
+    })
+
+    it('a path with spaces typed without quotes gets a hint with the quoted path', async () => {
+      const e = await freshDataDir()
+      try {
+        const folder = path.join(e.root, 'Chat WhatsApp con Mario')
+        mkdirSync(folder)
+        const words = folder.split(' ')
+        const r = await runCli(['import', ...words], e.dataDir)
+        assert.equal(r.code, 7)
+        assert.match(r.stderr, new RegExp(`tra virgolette.*cerveno-info import "${folder.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`))
       } finally {
         e.cleanup()
       }
