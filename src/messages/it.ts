@@ -398,11 +398,11 @@ export const importCmd = {
     'webhook:TRUNCATED': 'il JSON è troncato (file incompleto)',
     'webhook:UNREADABLE': 'impossibile leggere il file',
   } as Record<string, string>,
+  quoteHint: (joined: string) =>
+    `Il percorso contiene spazi: va scritto tra virgolette, altrimenti ogni parola è presa come un file a sé. Ad esempio: cerveno-info import "${joined}"`,
   summary: 'Importa le chat WhatsApp esportate e i webhook della Cloud API.',
   totals: (a: {duplicates: number; newRequests: number; superseded: number; unresolvedPhones: number}) =>
     `Richieste nuove: ${a.newRequests} · già importate: ${a.duplicates} · superate da una più recente: ${a.superseded} · senza numero: ${a.unresolvedPhones}`,
-  quoteHint: (joined: string) =>
-    `Il percorso contiene spazi: va scritto tra virgolette, altrimenti ogni parola è presa come un file a sé. Ad esempio: cerveno-info import "${joined}"`,
   unresolvedHint: 'Le richieste senza numero restano in attesa: il numero si indica durante "cerveno-info review".',
 }
 
