@@ -141,6 +141,25 @@ describe('what a clerk installs (release/)', function () {
     await useDataFolder010(args => runProgram(bin, [...args, '--data-dir', dataDir], env, tmp.dir), dataDir)
   })
 
+  it('the Windows files: the win32-x64 archive, and the installer where it was built, hold Node.js for Windows and the launcher', function () {
+    const list = spawnSync('tar', ['-tzvf', path.join(RELEASE, `cerveno-info-${pkg.version}-win32-x64.tar.gz`)], {encoding: 'utf8', maxBuffer: 64 * 2 ** 20})
+    assert.equal(list.status, 0, list.stderr)
+    const nodeExe = list.stdout.split('\n').find(l => l.endsWith(' cerveno-info/bin/node.exe'))
+    assert.ok(nodeExe, 'cerveno-info/bin/node.exe is in the archive')
+    assert.ok(Number(nodeExe.trim().split(/\s+/)[2]) > 20 * 2 ** 20, nodeExe)
+    assert.match(list.stdout, / cerveno-info\/bin\/cerveno-info\.cmd\n/)
+    assert.match(list.stdout, / cerveno-info\/oclif\.manifest\.json\n/)
+
+    const exe = path.join(RELEASE, 'cerveno-info-x64.exe')
+    const sevenZip = ['7zz', '7z'].find(p => spawnSync(p, ['i'], {stdio: 'ignore'}).status === 0)
+    if (!existsSync(exe) || !sevenZip) this.skip()
+    const files = spawnSync(sevenZip, ['l', '-slt', exe], {encoding: 'utf8', maxBuffer: 64 * 2 ** 20})
+    assert.equal(files.status, 0, files.stderr)
+    for (const f of ['client/bin/node.exe', 'client/bin/run.js', 'bin/cerveno-info.cmd', 'client/oclif.manifest.json']) {
+      assert.ok(files.stdout.includes(`Path = ${f}\n`), `${f} is in the installer`)
+    }
+  })
+
   it('the linux-x64 standalone archive: unpacked, runs on its own Node.js with no node on PATH', async () => {
     const home = path.join(tmp.dir, 'standalone-home')
     const dir = path.join(tmp.dir, 'standalone')
