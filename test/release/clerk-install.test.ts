@@ -2,7 +2,8 @@
  * What a clerk installs (issue 12), from release/ as `npm run release` wrote it (`npm run test:release`, after
  * the release, in .ci/run): the npm package installed globally under an empty home, and the linux-x64 standalone
  * archive unpacked and run with no `node` on PATH. Each does a clerk's first day (--version, init, import,
- * review, a dry-run broadcast) and then works on a copy of a data folder made by 0.1.0.
+ * review, a dry-run broadcast) and then works on a copy of a data folder made by 0.1.0. The Windows files, which
+ * cannot run here, are checked for what they must hold.
  */
 import {strict as assert} from 'node:assert'
 import {spawn, spawnSync} from 'node:child_process'
