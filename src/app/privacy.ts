@@ -184,7 +184,7 @@ async function withErasureLocks<T>(folder: DataFolder, fn: () => Promise<T>): Pr
     return await withLock(runs, () => withLock(folder.dir, fn), 0)
   } catch (error) {
     if (isCervenoError(error) && error.code === 'LOCK_HELD' && error.params.dir === runs) {
-      throw new CervenoError('BROADCAST_RUNNING', {pid: error.params.pid})
+      throw new CervenoError('BROADCAST_RUNNING', error.params)
     }
 
     throw error

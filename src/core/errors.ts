@@ -40,6 +40,7 @@ export const ERROR_EXIT = {
   FILE_ROW_INVALID: EXIT.badInput,
   FILE_UNREADABLE: EXIT.badInput,
   LOCK_HELD: EXIT.conflict,
+  LOCK_IN_USE: EXIT.conflict,
   NAME_INVALID: EXIT.badInput,
   NO_RECIPIENTS: EXIT.conflict,
   NO_TTY: EXIT.usage,
