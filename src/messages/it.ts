@@ -4,6 +4,7 @@
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
 import {lockErrors} from './locks.js'
+import {tableErrors, tableRowReasons} from './table-files.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -122,10 +123,13 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   ERASURE_INCOMPLETE: p =>
     `Cancellazione incompleta: ${s(p.count)} file contengono ancora i dati e non si possono ripulire automaticamente (${s(p.files)}). Eliminarli o correggerli a mano, poi ripetere il comando.`,
   EXPORT_OPTION_INVALID: p => EXPORT_OPTION_PROBLEMS[s(p.reason)]?.(p) ?? `Opzione non valida per l'esportazione (${s(p.reason)}).`,
+  FILE_CHARS_LOST: tableErrors.FILE_CHARS_LOST,
+  FILE_DUPLICATE_ROWS: tableErrors.FILE_DUPLICATE_ROWS,
+  FILE_EMPTY: tableErrors.FILE_EMPTY,
   FILE_ENCODING: p => `Il file ${s(p.file)} non è in UTF-8 (riga ${s(p.line)}).`,
   FILE_EXISTS: p => `Il file ${s(p.file)} esiste già. Usare --force per sovrascriverlo.`,
   FILE_ROW_INVALID: p =>
-    `File ${s(p.file)}, riga ${s(p.line)}${p.column ? `, colonna "${s(p.column)}"` : ''}: ${ROW_REASONS[s(p.reason)] ?? s(p.reason)}. Correggere il file: nessuna modifica è stata fatta.`,
+    `File ${s(p.file)}, riga ${s(p.line)}${p.column ? `, colonna "${s(p.column)}"` : ''}: ${ROW_REASONS[s(p.reason)] ?? tableRowReasons[s(p.reason)] ?? s(p.reason)}. Correggere il file: nessuna modifica è stata fatta.`,
   FILE_UNREADABLE: p => `Impossibile leggere il file ${s(p.file)}: ${s(p.reason)}`,
   LOCK_HELD: lockErrors.LOCK_HELD,
   LOCK_IN_USE: lockErrors.LOCK_IN_USE,
