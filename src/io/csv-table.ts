@@ -262,7 +262,9 @@ export function readTable<T>(schema: TableSchema<T>, bytes: Uint8Array, file: st
 interface ExtraColumn {
   /** Its position in the file's records. */
   at: number
-  /** The header as the file spells it (made unique when two unknown columns share it). */
+  /** The header as the file spells it, written back as it is. */
+  header: string
+  /** The header, made unique when two unknown columns share it: the key of its cells in EXTRA_COLUMNS. */
   key: string
 }
 
@@ -278,7 +280,7 @@ function extraColumns<T>(schema: TableSchema<T>, head: string[], body: string[][
     let key = header
     for (let n = 2; taken.has(key.toLowerCase()); n++) key = `${header} (${n})`
     taken.add(key.toLowerCase())
-    out.push({at, key})
+    out.push({at, header, key})
   }
 
   return out
@@ -289,7 +291,7 @@ function withExtraColumns<T>(schema: TableSchema<T>, extras: ExtraColumn[], head
   const columns: Column<T>[] = []
   const follows = (x: ExtraColumn) => headers.slice(0, x.at).findLast(h => schema.columns.some(c => c.header === h))
   const carried = (x: ExtraColumn): Column<T> => ({
-    header: x.key,
+    header: x.header,
     optional: true,
     read() {},
     write: row => (row as WithExtras<T>)[EXTRA_COLUMNS]?.[x.key] ?? '',
