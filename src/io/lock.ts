@@ -35,6 +35,8 @@ const LEGACY_OWNER_FILE = 'proprietario.json'
 const LEGACY_STALE_MS = 10_000
 /** How long a second process waits for the data folder before giving up with exit 4. */
 export const LOCK_WAIT_MS = 5000
+/** Tries at taking over a dead owner's lock while another take-over is under way (25 ms apart). */
+const MAX_TAKE_OVER_TRIES = 200
 /** How many waits a command spends, at most, behind a queue of other commands taking the lock in turn. */
 const QUEUE_WAITS = 6
 /** A lock file with no readable record this old is a holder killed while creating it (O_EXCL fallback only). */
@@ -273,6 +275,10 @@ export function lockHeld(dir: string, state: LockState | undefined): CervenoErro
   })
 }
 
+const sleep = (ms: number) => new Promise(resolve => {
+  setTimeout(resolve, ms)
+})
+
 /** Takes the lock of `dir`, waiting up to waitMs for a live holder; throws LOCK_HELD (exit 4) after that. */
 async function acquire(dir: string, waitMs: number): Promise<string> {
   const lockPath = path.join(dir, LOCK_NAME)
@@ -282,19 +288,27 @@ async function acquire(dir: string, waitMs: number): Promise<string> {
   const start = Date.now()
   let deadline = start + waitMs
   let seen: string | undefined
+  let takeOvers = 0
   for (let attempt = 0; ; attempt++) {
     if (await create(lockPath, record)) return record
     const state = await inspectLock(lockPath)
     if (!state) continue
-    if (state.verdict === 'gone' && (await breakLock(lockPath, state))) continue
+    if (state.verdict === 'gone') {
+      if (await breakLock(lockPath, state)) continue
+      // Another process is taking it over (or a take-over killed midway left its breaker): a dead owner's lock is
+      // not a held one, even for a caller that does not wait (a broadcast's --resume).
+      if (++takeOvers <= MAX_TAKE_OVER_TRIES) {
+        await sleep(25)
+        continue
+      }
+    }
+
     // A queue of short commands (20 adds at once) is progress, not a held lock: the wait restarts each time the
     // lock changes hands, up to QUEUE_WAITS waits in all.
     if (seen !== undefined && state.raw !== seen) deadline = Math.min(Date.now() + waitMs, start + QUEUE_WAITS * waitMs)
     seen = state.raw
     if (Date.now() >= deadline) throw lockHeld(dir, state)
-    await new Promise(resolve => {
-      setTimeout(resolve, Math.min(50 + attempt * 25, 250))
-    })
+    await sleep(Math.min(50 + attempt * 25, 250))
   }
 }
 

@@ -62,6 +62,15 @@ describe('data-folder locks that cannot wedge (CLI)', function () {
     assert.equal(r.code, 0, r.stdout)
     assert.equal(r.json.phone, '+393331234567')
     assert.ok(!existsSync(lockFile()), 'the lock is released after the command')
+
+    // Again, with the breaker of a take-over killed midway left behind: still taken over.
+    writeFileSync(lockFile(), JSON.stringify({host: hostname(), pid: deadPid(), since: Date.now() - 1000}))
+    writeFileSync(`${lockFile()}.break`, '')
+    const old = new Date(Date.now() - 60_000)
+    utimesSync(`${lockFile()}.break`, old, old)
+    const again = await add('3331234568')
+    assert.equal(again.code, 0, again.stdout)
+    assert.ok(!existsSync(lockFile()) && !existsSync(`${lockFile()}.break`))
   })
 
   it('a lock whose pid is alive but belongs to a process started at another time is taken over', async function () {
