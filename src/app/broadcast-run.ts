@@ -38,7 +38,7 @@ async function withRunLock<T>(folder: DataFolder, fn: () => Promise<T>): Promise
     return await withLock(dir, fn, 0)
   } catch (error) {
     if (isCervenoError(error) && error.code === 'LOCK_HELD' && error.params.dir === dir) {
-      throw new CervenoError('BROADCAST_RUNNING', {pid: error.params.pid})
+      throw new CervenoError('BROADCAST_RUNNING', error.params)
     }
 
     throw error

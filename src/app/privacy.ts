@@ -56,14 +56,14 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
-async function readTables(folder: DataFolder): Promise<{requestBytes: Buffer; requests: RequestRecord[]; subscriberBytes: Buffer; subscribers: Subscriber[]}> {
+/** Both tables, with the layouts to write them back with (columns the clerk added kept in place). */
+async function readTables(folder: DataFolder) {
   const subscriberBytes = await folder.readBytes(FILES.subscribers)
   const requestBytes = await folder.readBytes(FILES.requests)
+  const requests = readTable(REQUESTS, requestBytes, path.join(folder.dir, FILES.requests))
+  const subscribers = readTable(SUBSCRIBERS, subscriberBytes, path.join(folder.dir, FILES.subscribers))
   return {
-    requestBytes,
-    requests: readTable(REQUESTS, requestBytes, path.join(folder.dir, FILES.requests)).rows,
-    subscriberBytes,
-    subscribers: readTable(SUBSCRIBERS, subscriberBytes, path.join(folder.dir, FILES.subscribers)).rows,
+    requestBytes, requests: requests.rows, requestSchema: requests.schema, subscriberBytes, subscribers: subscribers.rows, subscriberSchema: subscribers.schema,
   }
 }
 
@@ -85,8 +85,8 @@ async function planErasure(folder: DataFolder, select: (s: Subscriber[], r: Requ
       // A request typed without a number but with their full name: theirs (see Matcher.isAbout).
       && !(r.phone === null && m.isAbout([r.name ?? '', r.author ?? '', r.rawText, r.userId ?? ''].join('\t'))))
   plan.requests = tables.requests.length - keptRequests.length
-  if (plan.subscribers > 0) plan.changes.push({content: Buffer.from(writeTable(SUBSCRIBERS, keptSubscribers), 'utf8'), file: FILES.subscribers, removed: plan.subscribers})
-  if (plan.requests > 0) plan.changes.push({content: Buffer.from(writeTable(REQUESTS, keptRequests), 'utf8'), file: FILES.requests, removed: plan.requests})
+  if (plan.subscribers > 0) plan.changes.push({content: Buffer.from(writeTable(tables.subscriberSchema, keptSubscribers), 'utf8'), file: FILES.subscribers, removed: plan.subscribers})
+  if (plan.requests > 0) plan.changes.push({content: Buffer.from(writeTable(tables.requestSchema, keptRequests), 'utf8'), file: FILES.requests, removed: plan.requests})
 
   const runs = new Set<string>()
   for (const file of await listDataFiles(folder.dir)) {
@@ -184,7 +184,7 @@ async function withErasureLocks<T>(folder: DataFolder, fn: () => Promise<T>): Pr
     return await withLock(runs, () => withLock(folder.dir, fn), 0)
   } catch (error) {
     if (isCervenoError(error) && error.code === 'LOCK_HELD' && error.params.dir === runs) {
-      throw new CervenoError('BROADCAST_RUNNING', {pid: error.params.pid})
+      throw new CervenoError('BROADCAST_RUNNING', error.params)
     }
 
     throw error

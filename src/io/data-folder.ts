@@ -387,6 +387,8 @@ export class Transaction {
   private readonly cache = new Map<string, unknown[]>()
   /** Whole files other than the tables (path relative to the folder → content), written by the commit. */
   private readonly files = new Map<string, string>()
+  /** Tables as read, with the columns the clerk added (readTable's schema): rewritten with them in place. */
+  private readonly layouts = new Map<string, TableSchema<unknown>>()
   /** Tables set whole: rewritten on commit. */
   private readonly replaced = new Set<string>()
   private readonly snapshots = new Map<string, Snapshot>()
@@ -434,7 +436,7 @@ export class Transaction {
       }
 
       for (const file of changed) {
-        const schema = SCHEMAS.get(file)!
+        const schema = this.layouts.get(file) ?? SCHEMAS.get(file)!
         const snapshot = this.snapshots.get(file)
         const target = path.join(dir, file)
         const stream = this.streamed.get(file)
@@ -573,7 +575,8 @@ export class Transaction {
     const cached = this.cache.get(file)
     if (cached) return cached
     const {bytes, hash} = await this.snapshot(file)
-    const {encoding, rows} = readTable(SCHEMAS.get(file)!, bytes, path.join(this.folder.dir, file))
+    const {encoding, rows, schema} = readTable(SCHEMAS.get(file)!, bytes, path.join(this.folder.dir, file))
+    this.layouts.set(file, schema)
     this.observe(file, hash, encoding)
     rows.push(...(this.added.get(file) ?? []))
     this.cache.set(file, rows)

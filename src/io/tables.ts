@@ -109,6 +109,9 @@ export const SUBSCRIBERS: TableSchema<Subscriber> = {
     if (p.status === 'ceased' && !p.ceasedAt) invalid('ceasedWithoutDate')
     return p as Subscriber
   },
+  lossy: ['nome', 'approvato_da', 'cessato_da'],
+  // One row per citizen: with two, `broadcast` and `subscribers remove` would each believe a different one.
+  unique: {key: s => s.phone, what: 'phone'},
 }
 
 export const REQUESTS: TableSchema<RequestRecord> = {
@@ -164,7 +167,11 @@ export const REQUESTS: TableSchema<RequestRecord> = {
     date('importata_il', 'importedAt', true),
   ],
   file: 'richieste.csv',
-  finish(p) {
+  finish(p, invalid) {
+    // Decisions are taken by `review`, which records when and by whom (and changes the registry with them).
+    if (p.status !== 'pending' && (!p.decidedAt || !p.decidedBy)) invalid('decidedWithoutDecision')
     return {...p, rawText: p.rawText ?? ''} as RequestRecord
   },
+  lossy: ['nome', 'autore', 'deciso_da'],
+  unique: {key: r => r.id, what: 'request'},
 }

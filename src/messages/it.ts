@@ -4,7 +4,9 @@
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
 import {AUDIT_ACTIONS} from './audit-actions.js'
+import {lockErrors} from './locks.js'
 import {plural} from './plural.js'
+import {tableErrors, tableRowReasons} from './table-files.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -109,8 +111,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   BROADCAST_NOT_RESUMABLE: p => `L'invio ${s(p.id)} era una simulazione (--dry-run): non c'è nulla da riprendere. Per inviare davvero usare --file.`,
   BROADCAST_PAUSED: p =>
     `Invio ${s(p.id)} sospeso dopo ${plural(Number(p.count ?? 0), 'destinatario', 'destinatari')} di fila senza successo${p.code === undefined ? '' : ` (codice più frequente: ${s(p.code)})`}: di solito la causa non sono i singoli cittadini ma l'account, il modello o la rete. Controllare con "cerveno-info broadcast show ${s(p.id)}", poi riprendere con: cerveno-info broadcast --resume ${s(p.id)} (e ritentare i falliti con --retry-failed ${s(p.id)}).`,
-  BROADCAST_RUNNING: p =>
-    `È già in corso un altro invio${p.pid ? ` (processo ${s(p.pid)})` : ''}: si può eseguire un solo invio alla volta per cartella dati. Attendere che finisca.`,
+  BROADCAST_RUNNING: lockErrors.BROADCAST_RUNNING,
   BROADCAST_UNKNOWN: p => `Nessun invio con identificativo ${s(p.id)}. Vedere "cerveno-info broadcast list".`,
   CANCELLED: () => 'Operazione annullata.',
   CONFIG_INVALID: p =>
@@ -128,13 +129,16 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   ERASURE_INCOMPLETE: p =>
     `Cancellazione incompleta: ${Number(p.count) === 1 ? '1 file contiene' : `${s(p.count)} file contengono`} ancora i dati e non si possono ripulire automaticamente (${s(p.files)}). Eliminarli o correggerli a mano, poi ripetere il comando.`,
   EXPORT_OPTION_INVALID: p => EXPORT_OPTION_PROBLEMS[s(p.reason)]?.(p) ?? `Opzione non valida per l'esportazione (${s(p.reason)}).`,
+  FILE_CHARS_LOST: tableErrors.FILE_CHARS_LOST,
+  FILE_DUPLICATE_ROWS: tableErrors.FILE_DUPLICATE_ROWS,
+  FILE_EMPTY: tableErrors.FILE_EMPTY,
   FILE_ENCODING: p => `Il file ${s(p.file)} non è in UTF-8 (riga ${s(p.line)}).`,
   FILE_EXISTS: p => `Il file ${s(p.file)} esiste già. Usare --force per sovrascriverlo.`,
   FILE_ROW_INVALID: p =>
-    `File ${s(p.file)}, riga ${s(p.line)}${p.column ? `, colonna "${s(p.column)}"` : ''}: ${ROW_REASONS[s(p.reason)] ?? s(p.reason)}. Correggere il file: nessuna modifica è stata fatta.`,
+    `File ${s(p.file)}, riga ${s(p.line)}${p.column ? `, colonna "${s(p.column)}"` : ''}: ${ROW_REASONS[s(p.reason)] ?? tableRowReasons[s(p.reason)] ?? s(p.reason)}. Correggere il file: nessuna modifica è stata fatta.`,
   FILE_UNREADABLE: p => `Impossibile leggere il file ${s(p.file)}: ${s(p.reason)}`,
-  LOCK_HELD: p =>
-    `La cartella dati ${s(p.dir)} è in uso da un altro comando di cerveno-info${p.pid ? ` (processo ${s(p.pid)})` : ''}. Attendere che finisca e riprovare.`,
+  LOCK_HELD: lockErrors.LOCK_HELD,
+  LOCK_IN_USE: lockErrors.LOCK_IN_USE,
   NAME_INVALID: () => 'Il nome è vuoto: indicare nome e cognome.',
   NO_RECIPIENTS: () => 'Nessun iscritto attivo: non c\'è nessuno a cui inviare l\'avviso.',
   NO_TTY: p => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,

@@ -4,11 +4,11 @@ import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {type Subscriber} from '../../src/core/registry/types.js'
-import {readTable, writeTable} from '../../src/io/csv-table.js'
+import {readTable, type TableSchema, writeTable} from '../../src/io/csv-table.js'
 import {
   appendLines, findRecord, repairJsonLines, tableRows,
 } from '../../src/io/data-folder.js'
-import {SUBSCRIBERS} from '../../src/io/tables.js'
+import {SUBSCRIBERS as REGISTRY} from '../../src/io/tables.js'
 import {tempDir} from '../helpers/cli.js'
 
 const base: Subscriber = {
@@ -21,6 +21,8 @@ const base: Subscriber = {
   subscribedAt: '2025-03-14T09:21:00+01:00',
   updatedAt: '2025-03-14T09:21:00+01:00',
 }
+/** Repeated phones allowed (a registry refuses them): these tests are about finding rows in the bytes. */
+const SUBSCRIBERS: TableSchema<Subscriber> = {...REGISTRY, unique: undefined}
 const PHONES = ['+393331234560', '+393331234561', '+393331234562']
 const header = Buffer.from(writeTable(SUBSCRIBERS, []))
 const readRecord = (record: Buffer) => readTable(SUBSCRIBERS, Buffer.concat([header, record]), 'iscritti.csv').rows[0]

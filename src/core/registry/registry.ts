@@ -53,7 +53,12 @@ export function activation(before: Subscriber | undefined, a: Activation, opts: 
     return {after, before, kind: 'renamed'}
   }
 
-  return {after: fresh, before, kind: 'reactivated'}
+  return {after: {...annotations(before), ...fresh}, before, kind: 'reactivated'}
+}
+
+/** What other layers attached to a row under symbols (the CSV's columns added by the clerk): kept when it is remade. */
+function annotations(row: object): Record<symbol, unknown> {
+  return Object.fromEntries(Object.getOwnPropertySymbols(row).map(k => [k, (row as Record<symbol, unknown>)[k]]))
 }
 
 /** activation() applied to `list` in place, keeping `index` true. */
