@@ -3,6 +3,7 @@
  * does not build. Code, comments and keys are English; values are Italian.
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
+import {nameProblem} from './validation.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -129,7 +130,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   FILE_UNREADABLE: p => `Impossibile leggere il file ${s(p.file)}: ${s(p.reason)}`,
   LOCK_HELD: p =>
     `La cartella dati ${s(p.dir)} è in uso da un altro comando di cerveno-info${p.pid ? ` (processo ${s(p.pid)})` : ''}. Attendere che finisca e riprovare.`,
-  NAME_INVALID: () => 'Il nome è vuoto: indicare nome e cognome.',
+  NAME_INVALID: p => nameProblem(p),
   NO_RECIPIENTS: () => 'Nessun iscritto attivo: non c\'è nessuno a cui inviare l\'avviso.',
   NO_TTY: p => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,
   NOT_SUBSCRIBED: p => `Il numero ${s(p.phone)} non risulta iscritto e attivo: nessuna modifica.`,
