@@ -94,15 +94,18 @@ export function storedText(text: string): string {
   return text.replaceAll(STORED_CONTROLS, '')
 }
 
+/** An author shown as a number (`+39 347 765 4321`): a phone, like the telefono column, not a formula to defuse. */
+const PHONE_LIKE = /^\+[\d ().\-/]{6,30}$/
+
 /**
- * A short text field to store from hostile input (display name, user id): controls removed, cut to
- * FIELD_MAX_CHARS, and a leading formula character neutralised with an apostrophe, as exports do: the data
- * files open in Excel too.
+ * A short text field to store from hostile input (display name, user id, source): controls removed, cut to
+ * FIELD_MAX_CHARS, and a leading formula character neutralised with an apostrophe, as exports do (a number written
+ * as a phone stays as it is): the data files open in Excel too.
  */
 export function storedField(text: string): string {
   let v = storedText(text).replaceAll(/[\t\n\r]+/g, ' ')
   if (v.length > FIELD_MAX_CHARS) v = [...v].slice(0, FIELD_MAX_CHARS).join('')
-  return isFormulaLike(v) ? `'${v}` : v
+  return isFormulaLike(v) && !PHONE_LIKE.test(v) ? `'${v}` : v
 }
 
 export type NameProblem = 'empty' | 'formula' | 'too-long'

@@ -426,8 +426,8 @@ const FOLD_TOLERANCE_MS = 10 * 60 * 1000
 
 /**
  * The hour repeated when clocks go back (02:00–02:59 on the last Sunday of October) is read in the file's message
- * order: a time that would step back by more than FOLD_TOLERANCE_MS is its second pass (winter time), and so is every
- * later time of that hour in the file. Time then never goes backwards within a chat, so an ON at 02:15 written after
+ * order: a time whose summer reading would step back by more than FOLD_TOLERANCE_MS, and whose winter reading would
+ * not, is its second pass (winter time), and so is every later time of that hour in the file. Time then never goes backwards within a chat, so an ON at 02:15 written after
  * an OFF at 02:45 is the newer request. Rewrites `isos` in place.
  */
 function followFold(isos: string[]): void {
@@ -444,9 +444,12 @@ function followFold(isos: string[]): void {
         later.set(hour, offset)
       }
 
-      if (offset !== null && (secondPass.has(hour) || Date.parse(iso) < latest - FOLD_TOLERANCE_MS)) {
+      const second = offset === null ? '' : iso.slice(0, 19) + offset
+      // The second pass is when the earlier reading steps back and the later one does not (a file whose dates jump
+      // back by months is out of order, not in the fold).
+      if (offset !== null && (secondPass.has(hour) || (Date.parse(iso) < latest - FOLD_TOLERANCE_MS && Date.parse(second) >= latest - FOLD_TOLERANCE_MS))) {
         secondPass.add(hour)
-        iso = iso.slice(0, 19) + offset
+        iso = second
         isos[i] = iso
       }
     }

@@ -322,13 +322,10 @@ export function extractFromPayload(payload: unknown, ctx: WebhookContext): Webho
   }
 
   if (out.problems.length > 0) {
-    // Refused whole: nothing of a payload with an invalid value is imported.
-    out.requests = []
-    out.statuses = []
-    out.nearMisses = []
-    counts.requests = 0
-    counts.statuses = 0
-    counts.nearMisses = 0
+    // Refused whole: nothing of a payload with an invalid value is imported; it counts as one payload, unread.
+    return {
+      counts: {...emptyCounts(), payloads: 1}, issues: [], nearMisses: [], problems: out.problems, requests: [], statuses: [],
+    }
   }
 
   return out
