@@ -237,7 +237,7 @@ describe('validation at the boundary (issue 13)', () => {
       assert.equal(r.code, 0, r.stderr)
       assert.ok(!TERMINAL_CONTROL.test(r.stdout + r.stderr), `${args.join(' ')} printed a control character`)
       assert.ok(!/[\u202E]/.test(r.stdout), 'no bidi override')
-      assert.match(r.stdout, /Anna\\u0007\\b\\b\\b\\bBell\\u001B\[2J\\u001B\]0;titolo\\u0007\\u009B31m\\u202Eabc/)
+      assert.match(r.stdout, /Anna\\u0007\\u0008\\u0008\\u0008\\u0008Bell\\u001B\[2J\\u001B\]0;titolo\\u0007\\u009B31m\\u202Eabc/)
     }
 
     const json = await runCli(['requests', '--json'], dataDir)
@@ -256,7 +256,7 @@ describe('validation at the boundary (issue 13)', () => {
     assert.ok(!s.raw.includes('\u0007'), 'review rang the bell')
     assert.ok(!s.raw.includes('\u001B[2J') && !s.raw.includes('\u001B]0;'), 'review let the citizen clear the screen or set the title')
     assert.ok(!s.raw.includes('\u009B') && !s.raw.includes('\u202E'), 'review printed C1 or a bidi override')
-    assert.match(s.screen, /Nome: +Anna\\u0007\\b\\b\\b\\bBell/)
+    assert.match(s.screen, /Nome: +Anna\\u0007\\u0008\\u0008\\u0008\\u0008Bell/)
   })
 
   it('refuses a phone-number id that is not digits with exit 6, never printing or storing it (point 12)', async () => {
