@@ -36,13 +36,20 @@ const NASTY = [
 const text = fc.oneof(
   fc.string({maxLength: 40, unit: 'binary'}),
   fc.constantFrom(...NASTY),
-  fc.tuple(fc.constantFrom('Servizio Info ON ', 'Servizio Info OFF ', 'servizio info on:'), fc.string({maxLength: 60, unit: 'binary'})).map(([a, b]) => a + b),
+  fc.tuple(fc.constantFrom('Servizio Info ON ', 'Servizio Info OFF ', 'servizio info on:'), fc.oneof(fc.string({maxLength: 60, unit: 'binary'}), fc.constantFrom(...NASTY)))
+  .map(([a, b]) => a + b),
+)
+/** A message text: most often a request, so that what it carries reaches the tables. */
+const body = fc.oneof(
+  {arbitrary: fc.tuple(fc.constantFrom('Servizio Info ON ', 'Servizio Info OFF '), text).map(([a, b]) => a + b), weight: 3},
+  {arbitrary: text, weight: 1},
 )
 
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant({}))
 
 const timestamp = fc.oneof(
   fc.integer({max: 1_800_000_000, min: 1_300_000_000}).map(String),
+  {arbitrary: fc.constantFrom('1764410400000', '0', '-5', 'abc', 1e308, '99999999999', 1_764_410_400_000), weight: 2},
   fc.integer().map(String),
   fc.double(),
   anyJson,
@@ -50,9 +57,10 @@ const timestamp = fc.oneof(
 
 /** A WhatsApp envelope whose every citizen-controlled field is hostile. */
 const envelope = fc.record({
-  body: text,
+  body,
   from: fc.oneof(fc.constantFrom('393331234567', '393471112223', '12', '+0'), text),
-  id: fc.oneof(fc.constantFrom('wamid.A', 'wamid.B'), text),
+  // Fresh ids mostly: a repeated id is a duplicate, and would keep what it carries out of the tables.
+  id: fc.oneof({arbitrary: fc.uuid().map(u => `wamid.${u}`), weight: 3}, {arbitrary: text, weight: 1}),
   name: text,
   timestamp,
   type: fc.constantFrom('text', 'button', 'interactive'),
