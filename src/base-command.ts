@@ -1,8 +1,10 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {userInfo} from 'node:os'
+import {format} from 'node:util'
 
 import {usageDetail} from './cli/usage-error.js'
 import {CervenoError, EXIT, isCervenoError} from './core/errors.js'
+import {jsonForTerminal, terminalSafe} from './core/safe-text.js'
 import {DataFolder, resolveDataDir} from './io/data-folder.js'
 import {common, errors} from './messages/it.js'
 import {wrapToTerminal} from './ui/wrap.js'
@@ -94,12 +96,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.rest = (argv as string[]).slice(Object.keys(ctor.args ?? {}).length)
   }
 
+  /** Every line goes through terminalSafe (safe-text.ts): no control character a citizen wrote reaches the terminal. */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(terminalSafe(format(message, ...args)))
+  }
+
   /**
    * One JSON document on stdout, written in one piece. oclif's own version colourises it token by token:
    * 100,000 subscribers took 3.9 s that way (BENCHMARKS.md); scripts read plain JSON anyway.
    */
   override logJson(json: unknown): void {
-    process.stdout.write(JSON.stringify(json, null, 2) + '\n')
+    process.stdout.write(jsonForTerminal(JSON.stringify(json, null, 2)) + '\n')
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(terminalSafe(format(message, ...args)))
   }
 
   /** A note to the clerk on stderr (kept out of --json stdout), wrapped to the terminal's width. */

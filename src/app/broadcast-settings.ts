@@ -35,6 +35,12 @@ export function resolveApiSettings(env: NodeJS.ProcessEnv, config: Config, requi
     if (phoneNumberId === undefined) throw new CervenoError('CONFIG_MISSING', {name: 'WHATSAPP_PHONE_NUMBER_ID'})
   }
 
+  // Digits only, checked before it goes anywhere: a token pasted here by mistake must not reach a URL, the screen or
+  // invii/<id>/invio.json. The error names the variable, never the value.
+  if (phoneNumberId !== undefined && !/^\d{1,30}$/.test(phoneNumberId)) {
+    throw new CervenoError('CONFIG_INVALID', {key: 'WHATSAPP_PHONE_NUMBER_ID', problem: 'format'})
+  }
+
   return {
     baseUrl, phoneNumberId, token, version,
   }

@@ -7,6 +7,7 @@ import {
   type DateOrder,
   type DateOrderDecision,
   extractRequests,
+  firstMessageAfter,
   parseChat,
   parseChats,
 } from '../core/chat-export/index.js'
@@ -39,6 +40,10 @@ export interface ImportFileResult {
   ignored: number
   messages: number
   path: string
+  /** Payloads refused inside a file that was otherwise imported (at most PAYLOAD_PROBLEMS_KEPT of them, see rejected). */
+  payloadProblems?: PayloadProblemAt[]
+  /** How many payloads were refused in all. */
+  rejected?: number
   requests: number
   /** Not a chat nor a dump (a photo or a PDF beside the chat): skipped without counting as an error. */
   skipped?: Foreign
@@ -82,6 +87,8 @@ export interface ImportOptions {
   phone?: string
   self: string[]
 }
+
+const DAY_SECONDS = 24 * 3600
 
 const SKIP = /^(\.|__MACOSX$|Thumbs\.db$|desktop\.ini$)/i
 
@@ -139,6 +146,17 @@ function webhookProblem(e: WebhookFileError): FileProblem {
   }
 }
 
+/** A refused payload: where it is in the file (line for NDJSON, else its 1-based number) and why. */
+export interface PayloadProblemAt {
+  code: string
+  index: number
+  line: null | number
+  value: string
+}
+
+/** Refused payloads listed per file; beyond them only the count (a hostile dump can refuse millions). */
+const PAYLOAD_PROBLEMS_KEPT = 20
+
 interface Collected {
   keepNearMisses: boolean
   keepStatus: (event: StatusEvent) => boolean
@@ -157,6 +175,7 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
   // Straight into the batch, each request as it comes: nothing per file to copy. A file that fails is taken back out.
   const mark = {nearMisses: into.nearMisses.length, requests: into.requests.mark(), statuses: into.statuses.length}
   const base = path.basename(file)
+  const latestSeconds = Math.floor(Date.parse(nowIso) / 1000) + DAY_SECONDS
   for await (const item of readWebhookFile(file)) {
     if (item.kind === 'error') {
       into.requests.rollback(mark.requests)
@@ -170,7 +189,16 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
 
     if (item.kind === 'end') break
     const where = item.line === null ? `${base}#${item.index + 1}` : `${base}:${item.line}`
-    const x = extractFromPayload(item.payload, {defaultCountry: config.defaultCountry, keyword: config.keyword, source: where})
+    const x = extractFromPayload(item.payload, {
+      defaultCountry: config.defaultCountry, keyword: config.keyword, latestSeconds, source: where,
+    })
+    if (x.problems.length > 0) {
+      result.rejected = (result.rejected ?? 0) + 1
+      result.payloadProblems ??= []
+      if (result.payloadProblems.length < PAYLOAD_PROBLEMS_KEPT) result.payloadProblems.push({...x.problems[0], index: item.index + 1, line: item.line})
+      continue
+    }
+
     result.messages += x.counts.messages
     result.ignored += x.counts.ignoredMessages
     result.requests += x.requests.length
@@ -310,6 +338,16 @@ async function importInto(
       // JSON that is not a WhatsApp envelope lands here too: say it is not a known format.
       into.results.push({
         error: chatProblem(p.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0,
+      })
+      continue
+    }
+
+    const future = options.dateOrder ? undefined : firstMessageAfter(p.chat, Date.parse(nowIso) + (DAY_SECONDS * 1000))
+    if (future) {
+      into.results.push({
+        error: {
+          code: 'chat:future-date', detail: future.receivedAt, entry: chat.entry ?? undefined, line: future.line,
+        }, format, ignored: 0, messages: 0, path: file, requests: 0,
       })
       continue
     }

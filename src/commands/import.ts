@@ -1,11 +1,30 @@
 import {Args, Flags} from '@oclif/core'
 
 import {unquotedPath} from '../app/import-hints.js'
-import {importFiles, type ImportOutcome} from '../app/import.js'
+import {importFiles, type ImportOutcome, type PayloadProblemAt} from '../app/import.js'
 import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
+import {visible, visibleShort} from '../core/safe-text.js'
 import {importDelivery, importCmd as t} from '../messages/it.js'
+import {importPayloads, importProblems} from '../messages/validation.js'
 import {color} from '../ui/render.js'
+
+type PayloadErrorJson = {code: string; index: number; line?: number; message: string; value: string}
+
+function payloadErrorJson(p: PayloadProblemAt): PayloadErrorJson {
+  return {
+    code: `webhook:${p.code}`, index: p.index, ...(p.line === null ? {} : {line: p.line}), message: importProblems[`webhook:${p.code}`] ?? p.code, value: p.value,
+  }
+}
+
+const problemText = (code: string): string => importProblems[code] ?? t.problems[code] ?? code
+
+function payloadErrorLines(file: string, rejected: number, errors: PayloadErrorJson[]): string {
+  const lines = [importPayloads.header(file, rejected)]
+  for (const e of errors) lines.push(importPayloads.line(importPayloads.where(e.line ?? null, e.index), e.message, visible(e.value)))
+  if (rejected > errors.length) lines.push(importPayloads.more(rejected - errors.length))
+  return lines.join('\n')
+}
 
 export interface ImportResult {
   /** Delivery statuses matched to this data folder's broadcasts and stored with them. */
@@ -18,6 +37,9 @@ export interface ImportResult {
     ignored: number
     messages: number
     path: string
+    /** Payloads refused inside a file that was otherwise imported (the first 20; `rejected` counts them all). */
+    payloadErrors?: PayloadErrorJson[]
+    rejected?: number
     requests: number
     skipped?: {format: string; kind: string}
   }[]
@@ -70,7 +92,7 @@ export default class Import extends BaseCommand<typeof Import> {
       if (joined) this.note(t.quoteHint(joined))
     }
 
-    if (result.files.some(x => x.error)) process.exitCode = EXIT.partial
+    if (result.files.some(x => x.error || x.rejected)) process.exitCode = EXIT.partial
     return result
   }
 
@@ -89,6 +111,7 @@ export default class Import extends BaseCommand<typeof Import> {
       const statuses = file.format === 'webhook' ? t.fileStatuses(o.files.find(x => x.path === file.path)?.statuses ?? 0) : ''
       this.log(t.fileLine(file.path, t.format[file.format], file.messages, file.requests, file.ignored) + statuses)
       if (file.dateOrder) this.log(color.dim(t.fileDate(t.dateOrder[file.dateOrder.order], t.dateReason[file.dateOrder.reason])))
+      if (file.rejected) this.logToStderr(color.bad(payloadErrorLines(file.path, file.rejected, file.payloadErrors ?? [])))
     }
 
     this.log('')
@@ -99,7 +122,7 @@ export default class Import extends BaseCommand<typeof Import> {
     if (this.flags['show-ignored'] && o.nearMisses.length > 0) {
       this.log('')
       this.log(t.nearMissHeader)
-      for (const n of o.nearMisses) this.log(t.nearMiss(n.source, n.author ?? '', JSON.stringify(n.text)))
+      for (const n of o.nearMisses) this.log(t.nearMiss(visible(n.source), visible(n.author ?? ''), `"${visibleShort(n.text, 200)}"`))
     }
 
     const failed = r.files.filter(x => x.error).length
@@ -114,12 +137,13 @@ export default class Import extends BaseCommand<typeof Import> {
       files: o.files.map(x => ({
         ...(x.dateOrder ? {dateOrder: x.dateOrder} : {}),
         ...(x.error
-          ? {error: {code: x.error.code, line: x.error.line, message: t.atLine(t.problems[x.error.code] ?? x.error.code, x.error.line, x.error.entry)}}
+          ? {error: {code: x.error.code, line: x.error.line, message: t.atLine(problemText(x.error.code), x.error.line, x.error.entry)}}
           : {}),
         format: x.format,
         ignored: x.ignored,
         messages: x.messages,
         path: x.path,
+        ...(x.rejected ? {payloadErrors: x.payloadProblems?.map(p => payloadErrorJson(p)), rejected: x.rejected} : {}),
         requests: x.requests,
         ...(x.skipped ? {skipped: x.skipped} : {}),
       })),

@@ -28,6 +28,9 @@ export function tryNormalizePhone(
   // Numbers a WhatsApp account can sit on: mobiles and landlines (some comuni's citizens use a landline account).
   const accepted = new Set(['FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'MOBILE', 'PERSONAL_NUMBER', undefined, 'VOIP'])
   if (!accepted.has(type)) return {ok: false, problem: 'invalid'}
+  // The stored form is + and 8 to 15 digits (isE164): a shorter number, valid in a few small countries, could not
+  // be read back from the registry.
+  if (!isE164(parsed.number)) return {ok: false, problem: digits.length < 8 ? 'tooShort' : 'invalid'}
   return {ok: true, phone: parsed.number}
 }
 

@@ -33,6 +33,22 @@ export function wallClockToIso(w: WallClock, zone = TIME_ZONE): null | string {
   return dt.toISO({includeOffset: true, suppressMilliseconds: true})
 }
 
+/**
+ * For a wall-clock time in the autumn fold (the hour repeated when clocks go back), read as wallClockToIso does
+ * (the earlier, summer-time reading): the later reading of the same wall clock. Null when the time is not ambiguous.
+ */
+export function foldLaterIso(iso: string, zone = TIME_ZONE): null | string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(iso)
+  if (!m) return null
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number)
+  const dt = DateTime.fromObject({
+    day, hour, minute, month, second, year,
+  }, {zone})
+  const offsets = dt.isValid ? dt.getPossibleOffsets() : []
+  if (offsets.length < 2) return null
+  return offsets.at(-1)!.toISO({includeOffset: true, suppressMilliseconds: true})
+}
+
 /** Unix seconds (as webhooks carry them, often as strings) to ISO with the Rome offset. */
 export function unixSecondsToIso(seconds: number | string, zone = TIME_ZONE): null | string {
   const n = typeof seconds === 'string' ? Number(seconds) : seconds

@@ -7,6 +7,7 @@ import {AUDIT_ACTIONS} from './audit-actions.js'
 import {lockErrors} from './locks.js'
 import {plural} from './plural.js'
 import {tableErrors, tableRowReasons} from './table-files.js'
+import {nameProblem} from './validation.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -139,7 +140,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   FILE_UNREADABLE: p => `Impossibile leggere il file ${s(p.file)}: ${s(p.reason)}`,
   LOCK_HELD: lockErrors.LOCK_HELD,
   LOCK_IN_USE: lockErrors.LOCK_IN_USE,
-  NAME_INVALID: () => 'Il nome è vuoto: indicare nome e cognome.',
+  NAME_INVALID: p => nameProblem(p),
   NO_RECIPIENTS: () => 'Nessun iscritto attivo: non c\'è nessuno a cui inviare l\'avviso.',
   NO_TTY: p => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,
   NOT_SUBSCRIBED: p => `Il numero ${s(p.phone)} non risulta iscritto e attivo: nessuna modifica.`,

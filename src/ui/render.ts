@@ -1,5 +1,6 @@
 import chalk from 'chalk'
 
+import {visible} from '../core/safe-text.js'
 import {displayWidth} from './wrap.js'
 
 /** The only chalk user: colours and plain tables for the clerk's terminal. */
@@ -11,8 +12,12 @@ export const color = {
   warn: (s: string) => chalk.yellow(s),
 }
 
-/** A left-aligned text table sized to its content, in terminal columns (an emoji takes two, an accent none). */
-export function table(header: string[], rows: string[][]): string {
+/**
+ * A left-aligned text table sized to its content, in terminal columns (an emoji takes two, an accent none).
+ * Cells are made visible (safe-text.ts): they hold what citizens wrote.
+ */
+export function table(header: string[], dirty: string[][]): string {
+  const rows = dirty.map(r => r.map(c => visible(c)))
   const width = header.map((h, i) => Math.max(displayWidth(h), ...rows.map(r => displayWidth(r[i] ?? ''))))
   const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(Math.max(0, width[i] - displayWidth(c)))).join('  ').trimEnd()
   return [chalk.bold(line(header)), ...rows.map(r => line(r))].join('\n')

@@ -7,21 +7,26 @@ import {type Subscriber} from '../core/registry/types.js'
 import {
   buildReviewState, type DecisionEffect, otherRequestsOf, subscriberFor,
 } from '../core/requests/decide.js'
+import {matchRequest} from '../core/requests/match.js'
 import {pendingQueue} from '../core/requests/merge.js'
 import {type RequestRecord} from '../core/requests/types.js'
+import {
+  checkName, NAME_MAX_CHARS, visible, visibleShort,
+} from '../core/safe-text.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {errors, review as t, requests as tr} from '../messages/it.js'
+import {namePromptProblem, reviewNotes} from '../messages/validation.js'
 import {confirm, select} from './prompts.js'
 import {color} from './render.js'
 
 type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject'
 
-function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string): string {
+function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string, keyword: string): string {
   const L = t.labels
   const state = current
     ? (current.status === 'active'
-      ? t.state.active(formatItalianDate(current.subscribedAt), current.name)
+      ? t.state.active(formatItalianDate(current.subscribedAt), visible(current.name))
       : t.state.ceased(formatItalianDate(current.ceasedAt ?? current.updatedAt)))
     : t.state.none
   const lines = [
@@ -29,12 +34,14 @@ function describe(r: RequestRecord, current: Subscriber | undefined, others: Req
     color.strong(pos),
     `  ${L.action}:    ${color.strong(t.action[r.action])}`,
     `  ${L.phone}:  ${r.phone ? formatPhone(r.phone) : color.warn(tr.noPhone)}`,
-    `  ${L.name}:      ${r.name ?? color.warn(tr.noName)}`,
+    `  ${L.name}:      ${r.name === null ? color.warn(tr.noName) : visible(r.name)}`,
     `  ${L.received}:  ${formatItalian(r.receivedAt)}`,
-    `  ${L.source}:     ${r.source}${r.author ? ` (${r.author})` : ''}`,
-    `  ${L.text}:     ${color.dim(JSON.stringify(r.rawText.length > 200 ? r.rawText.slice(0, 200) + '…' : r.rawText))}`,
+    `  ${L.source}:     ${visible(r.source)}${r.author ? ` (${visible(r.author)})` : ''}`,
+    `  ${L.text}:     ${color.dim(`"${visibleShort(r.rawText, 200)}"`)}`,
     `  ${L.state}: ${state}`,
   ]
+  const note = r.name === null ? rejectedName(r.rawText, keyword) : null
+  if (note) lines.push(color.warn(`  ${reviewNotes.nameRejected(note.problem, note.typed)}`))
   if (others.length > 0) {
     lines.push(`  ${L.others}: ${others.map(o => `${o.id} ${o.action} ${formatItalian(o.receivedAt)}`).join('; ')}`)
   }
@@ -63,8 +70,21 @@ async function askPhone(defaultCountry: string): Promise<string> {
 }
 
 async function askName(): Promise<string> {
-  const typed = await input({message: t.namePrompt, validate: v => (v.trim() === '' ? t.nameEmpty : true)})
+  const typed = await input({
+    message: t.namePrompt,
+    validate(v) {
+      const checked = checkName(v)
+      return checked.ok ? true : namePromptProblem(checked.problem, NAME_MAX_CHARS)
+    },
+  })
   return normalizeName(typed)
+}
+
+/** The name a request's message gave that the import refused, for the card's note; null when there was none. */
+function rejectedName(rawText: string, keyword: string): null | {problem: string; typed: string} {
+  const m = matchRequest(rawText, keyword)
+  if (!m?.nameProblem) return null
+  return {problem: m.nameProblem, typed: visibleShort(m.rejectedName ?? '', 60)}
 }
 
 /**
@@ -89,7 +109,7 @@ export async function runInteractiveReview(
     let r = queue[0]
     position++
     const current = subscriberFor(state, r.phone)
-    log(describe(r, current, otherRequestsOf(state, r), t.position(Math.min(position, total), Math.max(total, position), r.id)))
+    log(describe(r, current, otherRequestsOf(state, r), t.position(Math.min(position, total), Math.max(total, position), r.id), config.keyword))
 
     const offNotActive = r.action === 'OFF' && current?.status !== 'active'
     const choices: {name: string; value: Choice}[] = []
@@ -97,8 +117,8 @@ export async function runInteractiveReview(
     else if (r.action === 'ON' && r.name === null) choices.push({name: t.choice.needName, value: 'correct'})
     else if (offNotActive) choices.push({name: t.choice.discardOffNotSubscribed, value: 'discard'})
     else if (r.action === 'OFF') choices.push({name: t.choice.approveOff, value: 'approve'})
-    else if (current?.status === 'active') choices.push({name: t.choice.approveRename(r.name!), value: 'approve'})
-    else choices.push({name: t.choice.approveOn(r.name!), value: 'approve'})
+    else if (current?.status === 'active') choices.push({name: t.choice.approveRename(visible(r.name!)), value: 'approve'})
+    else choices.push({name: t.choice.approveOn(visible(r.name!)), value: 'approve'})
     choices.push({name: t.choice.reject, value: 'reject'})
     if (choices[0].value !== 'correct') choices.push({name: t.choice.correct, value: 'correct'})
     choices.push({name: t.choice.defer, value: 'defer'})

@@ -35,6 +35,11 @@ export class PtySession {
     })
   }
 
+  /** Everything the program wrote so far, escape sequences included. */
+  get raw(): string {
+    return this.buffer
+  }
+
   /** Everything shown so far, without colours and cursor movements. */
   get screen(): string {
     return this.buffer.replaceAll(ANSI, '')

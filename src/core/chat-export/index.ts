@@ -33,6 +33,7 @@ export {
   type ChatParseResult,
   type ChatScan,
   type ChatScanResult,
+  firstMessageAfter,
   looksLikeChatExport,
   type MessageKind,
   parseChat,

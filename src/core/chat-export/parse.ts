@@ -3,7 +3,7 @@
  * string: problems come back as a ChatError.
  */
 
-import {type WallClock, wallClockToIso} from '../time.js'
+import {foldLaterIso, type WallClock, wallClockToIso} from '../time.js'
 import {
   batchDateOrder,
   type DateOrder,
@@ -264,6 +264,8 @@ function lineOfOffset(text: string, offset: number): number {
   return line
 }
 
+const FIRST_YEAR = 2009
+
 const TWO_DIGITS = Array.from({length: 60}, (_, i) => String(i).padStart(2, '0'))
 
 function localText(w: WallClock): string {
@@ -355,7 +357,8 @@ class IsoClock {
   private iso(w: WallClock): null | string {
     const {day, month, year} = w
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null
-    if (year < 1000 || year > 9999) return wallClockToIso(w)
+    // WhatsApp began in 2009: an earlier date is as impossible as 31/02 (and the stored form needs four digits).
+    if (year < FIRST_YEAR || year > 9999) return null
     const mKey = (year * 100) + month
     let offsets = this.months.get(mKey)
     if (offsets === undefined) {
@@ -418,6 +421,44 @@ function isSystemAuthor(rawAuthor: string): boolean {
   return false
 }
 
+/** Backwards steps smaller than this are the minute-or-so disorder of real exports (§3), not the clock going back. */
+const FOLD_TOLERANCE_MS = 10 * 60 * 1000
+
+/**
+ * The hour repeated when clocks go back (02:00–02:59 on the last Sunday of October) is read in the file's message
+ * order: a time whose summer reading would step back by more than FOLD_TOLERANCE_MS, and whose winter reading would
+ * not, is its second pass (winter time), and so is every later time of that hour in the file. Time then never goes backwards within a chat, so an ON at 02:15 written after
+ * an OFF at 02:45 is the newer request. Rewrites `isos` in place.
+ */
+function followFold(isos: string[]): void {
+  const later = new Map<string, null | string>()
+  const secondPass = new Set<string>()
+  let latest = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < isos.length; i++) {
+    let iso = isos[i]
+    if (iso.codePointAt(11) === 0x30 && iso.codePointAt(12) === 0x32) {
+      const hour = iso.slice(0, 13)
+      let offset = later.get(hour)
+      if (offset === undefined) {
+        offset = foldLaterIso(iso)?.slice(19) ?? null
+        later.set(hour, offset)
+      }
+
+      const second = offset === null ? '' : iso.slice(0, 19) + offset
+      // The second pass is when the earlier reading steps back and the later one does not (a file whose dates jump
+      // back by months is out of order, not in the fold).
+      if (offset !== null && (secondPass.has(hour) || (Date.parse(iso) < latest - FOLD_TOLERANCE_MS && Date.parse(second) >= latest - FOLD_TOLERANCE_MS))) {
+        secondPass.add(hour)
+        iso = second
+        isos[i] = iso
+      }
+    }
+
+    const t = Date.parse(iso)
+    if (t > latest) latest = t
+  }
+}
+
 /** Turns a scan into messages once the date order is known. */
 export function buildChat(scan: ChatScan, decision: DateOrderDecision): ChatParseResult {
   const {candidates, format, lines} = scan
@@ -441,6 +482,8 @@ export function buildChat(scan: ChatScan, decision: DateOrderDecision): ChatPars
     valid.push(c)
     isos.push(iso)
   }
+
+  followFold(isos)
 
   for (let v = 0; v < valid.length; v++) {
     const c = valid[v]
@@ -535,4 +578,13 @@ export function parseChats(
   const scans = inputs.map(i => scanChat(i.text, {...options, names: i.names}))
   const batchOrder = batchDateOrder(scans.flatMap(s => (s.ok ? [s.scan.evidence] : [])))
   return scans.map(s => (s.ok ? buildChat(s.scan, decideDateOrder(s.scan.evidence, {...options, batchOrder})) : s))
+}
+
+/**
+ * The first message dated after `latestMs` (the import time plus a day), or undefined. Such a date means the date
+ * order was probably misread (14/03/31, 31/12/99 read as 2099): the importer stops that file until the clerk
+ * confirms the order with --date-order.
+ */
+export function firstMessageAfter(chat: ParsedChat, latestMs: number): ChatMessage | undefined {
+  return chat.messages.find(m => Date.parse(m.receivedAt) > latestMs)
 }

@@ -1,11 +1,15 @@
 import {CervenoError} from '../errors.js'
+import {checkName, NAME_MAX_CHARS} from '../safe-text.js'
 import {type Subscriber, type SubscriberStatus} from './types.js'
 
-/** Trims and collapses whitespace; otherwise the name stays exactly as typed. */
+/**
+ * Trims and collapses whitespace and removes control characters; otherwise the name stays exactly as typed.
+ * NAME_INVALID when it is empty, too long or starts like a formula (safe-text.ts checkName).
+ */
 export function normalizeName(raw: string): string {
-  const name = raw.replaceAll(/\s+/g, ' ').trim()
-  if (name === '') throw new CervenoError('NAME_INVALID', {input: raw})
-  return name
+  const checked = checkName(raw)
+  if (!checked.ok) throw new CervenoError('NAME_INVALID', {max: NAME_MAX_CHARS, problem: checked.problem})
+  return checked.name
 }
 
 export function indexByPhone(list: readonly Subscriber[]): Map<string, number> {

@@ -1,6 +1,7 @@
 import {CervenoError} from '../errors.js'
-import {activate, cease} from '../registry/registry.js'
+import {activate, cease, normalizeName} from '../registry/registry.js'
 import {type Subscriber} from '../registry/types.js'
+import {checkName, NAME_MAX_CHARS} from '../safe-text.js'
 import {type RequestRecord} from './types.js'
 
 /** The clerk's verdict on one request (DESIGN §5). Defer is not a decision: nothing changes. */
@@ -79,7 +80,7 @@ export function subscriberFor(state: ReviewState, phone: null | string): Subscri
 export function correctRequest(state: ReviewState, id: string, fix: {name?: string; phone?: string}): {after: RequestRecord; before: RequestRecord} {
   const before = findPending(state, id)
   const after: RequestRecord = {...before}
-  if (fix.name !== undefined) after.name = fix.name
+  if (fix.name !== undefined) after.name = normalizeName(fix.name)
   if (fix.phone !== undefined) {
     if (before.phone !== null) state.pendingByPhone.get(before.phone)?.delete(id)
     after.phone = fix.phone
@@ -106,12 +107,14 @@ export function applyDecision(state: ReviewState, decision: Decision, ctx: Decis
   case 'approve': {
     if (before.phone === null) throw new CervenoError('PHONE_REQUIRED', {id: before.id})
     if (before.action === 'ON') {
-      if (before.name === null) throw new CervenoError('NAME_INVALID', {id: before.id})
+      // A name edited by hand into richieste.csv is checked like one typed: iscritti.csv never stores a formula.
+      const checked = before.name === null ? null : checkName(before.name)
+      if (!checked?.ok) throw new CervenoError('NAME_INVALID', {id: before.id, max: NAME_MAX_CHARS, problem: checked?.problem ?? 'empty'})
       const r = activate(
         state.subscribers,
         state.subscriberIndex,
         {
-          consent: 'message', name: before.name, now: ctx.now, operator: ctx.operator, phone: before.phone, privacyNotice: ctx.privacyNotice, requestId: before.id,
+          consent: 'message', name: checked.name, now: ctx.now, operator: ctx.operator, phone: before.phone, privacyNotice: ctx.privacyNotice, requestId: before.id,
         },
         {allowRename: true},
       )

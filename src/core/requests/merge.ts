@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 
+import {checkName, storedField, storedText} from '../safe-text.js'
 import {type RequestAction} from './match.js'
 import {type PhoneSource, type RequestRecord} from './types.js'
 
@@ -26,21 +27,28 @@ export function requestId(identity: string): string {
   return createHash('sha256').update(identity).digest('hex').slice(0, 10)
 }
 
-/** The record a request becomes when it is new: pending, `importedAt` still empty (set when it is merged). */
+/**
+ * The record a request becomes when it is new: pending, `importedAt` still empty (set when it is merged).
+ * The boundary of the store: texts lose their control characters, short fields are capped and never start like a
+ * formula, a name that checkName refuses is no name (safe-text.ts). The id comes from the identity as read.
+ */
 export function requestRecord(inc: IncomingRequest): RequestRecord {
+  const name = inc.name === null ? null : checkName(inc.name)
   const record: RequestRecord = {
     action: inc.action,
     id: requestId(inc.identity),
     importedAt: '',
-    name: inc.name,
+    name: name?.ok ? name.name : null,
     phone: inc.phone,
-    rawText: inc.rawText,
+    rawText: storedText(inc.rawText),
     receivedAt: inc.receivedAt,
-    source: inc.source,
+    source: storedField(inc.source),
     status: 'pending',
   }
-  if (inc.author) record.author = inc.author
-  if (inc.userId) record.userId = inc.userId
+  const author = inc.author ? storedField(inc.author) : ''
+  const userId = inc.userId ? storedField(inc.userId) : ''
+  if (author.trim() !== '') record.author = author
+  if (userId.trim() !== '') record.userId = userId
   if (inc.phoneSource) record.phoneSource = inc.phoneSource
   return record
 }

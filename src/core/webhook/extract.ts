@@ -1,6 +1,7 @@
 import type {
   ExtractionCounts,
   NearMiss,
+  PayloadProblem,
   RequestMessageType,
   StatusEvent,
   WebhookContext,
@@ -48,16 +49,47 @@ function idStr(v: unknown): null | string {
 
 const offsetCache = new Map<number, null | string>()
 
+/** 2009-01-01T00:00:00Z: WhatsApp did not exist before; a smaller number is not a message's time. */
+export const EARLIEST_TIMESTAMP = 1_230_768_000
+/** 9999-12-31T00:00:00Z: the last day the stored ISO form (four-digit year) can hold. */
+const STORE_LATEST = 253_402_214_400
+
+/**
+ * A webhook timestamp: Unix seconds as digits (or an integer), from 2009 to `latest`. `absent` when there is
+ * none; `invalid` for anything else (milliseconds, 0, -5, `abc`, 1e308): such a payload is refused.
+ */
+function timestampSeconds(v: unknown, latest: number): 'absent' | 'invalid' | number {
+  if (v === undefined || v === null) return 'absent'
+  let n: number
+  if (typeof v === 'number') n = v
+  else if (typeof v === 'string' && /^\s*\d{1,12}\s*$/.test(v)) n = Number(v)
+  else return 'invalid'
+  return Number.isInteger(n) && n >= EARLIEST_TIMESTAMP && n <= Math.min(latest, STORE_LATEST) ? n : 'invalid'
+}
+
+/** What a refused timestamp looked like, short enough for a message. */
+function preview(v: unknown): string {
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))
+  return text.length > 40 ? text.slice(0, 40) + '…' : text
+}
+
+/** The ISO time of a timestamp field, null when absent; a problem is recorded when it is invalid. */
+function timestamp(v: unknown, latest: number, problems: PayloadProblem[]): null | string {
+  const n = timestampSeconds(v, latest)
+  if (n === 'absent') return null
+  if (n === 'invalid') {
+    problems.push({code: 'timestamp', value: preview(v)})
+    return null
+  }
+
+  return isoOfSeconds(n)
+}
+
 /**
  * unixSecondsToIso, fast: the Rome offset is asked of luxon once per UTC hour (DST switches on the hour),
- * which matters on dumps with millions of timestamps.
+ * which matters on dumps with millions of timestamps. `seconds` is already within 2009–9999.
  */
-function timestamp(v: unknown): null | string {
-  if (typeof v !== 'string' && typeof v !== 'number') return null
-  const n = typeof v === 'string' ? Number(v) : v
-  // Outside years 1970–9999 the ISO text has another shape: let luxon do it.
-  if (!(n >= 3600 && n < 253_402_297_200)) return unixSecondsToIso(n) ?? null
-  const seconds = Math.floor(n)
+function isoOfSeconds(seconds: number): null | string {
   const hour = seconds - (seconds % 3600)
   let offset = offsetCache.get(hour)
   if (offset === undefined) {
@@ -102,6 +134,15 @@ function phoneOf(digits: string, country: string): null | string {
   if (phoneCache.size >= 10_000) phoneCache.clear()
   phoneCache.set(key, phone)
   return phone
+}
+
+/**
+ * A message id as Meta writes them (`wamid.` and base64): printable ASCII starting with a letter or digit, at most
+ * 256 characters. Anything else in a dump is no id (the request is then known by file and line).
+ */
+function wamidOf(v: unknown): null | string {
+  const s = str(v)
+  return s !== null && /^[A-Za-z\d][\u0021-\u007E]{0,255}$/.test(s) ? s : null
 }
 
 function waDigits(v: unknown): null | string {
@@ -235,6 +276,7 @@ export function extractFromPayload(payload: unknown, ctx: WebhookContext): Webho
     counts,
     issues: [],
     nearMisses: [],
+    problems: [],
     requests: [],
     statuses: [],
   }
@@ -279,6 +321,13 @@ export function extractFromPayload(payload: unknown, ctx: WebhookContext): Webho
     }
   }
 
+  if (out.problems.length > 0) {
+    // Refused whole: nothing of a payload with an invalid value is imported; it counts as one payload, unread.
+    return {
+      counts: {...emptyCounts(), payloads: 1}, issues: [], nearMisses: [], problems: out.problems, requests: [], statuses: [],
+    }
+  }
+
   return out
 }
 
@@ -313,7 +362,7 @@ function readValue(value: Obj, ctx: WebhookContext, out: WebhookExtraction): voi
   }
 
   for (const s of list(value.statuses, counts)) {
-    const event = readStatus(s)
+    const event = readStatus(s, ctx.latestSeconds, out.problems)
     if (event === null) {
       counts.malformed++
       continue
@@ -327,9 +376,9 @@ function readValue(value: Obj, ctx: WebhookContext, out: WebhookExtraction): voi
 function readMessage(msg: Obj, contacts: Obj[], phoneNumberId: null | string, ctx: WebhookContext, out: WebhookExtraction): void {
   const {counts} = out
   const type = keyOf(msg.type)
-  const wamid = str(msg.id)
+  const wamid = wamidOf(msg.id)
   const who = identify(msg, contacts, ctx.defaultCountry)
-  const receivedAt = timestamp(msg.timestamp)
+  const receivedAt = timestamp(msg.timestamp, ctx.latestSeconds ?? STORE_LATEST, out.problems)
 
   for (const e of parseErrors(msg.errors)) {
     out.issues.push({
@@ -382,14 +431,17 @@ function readMessage(msg: Obj, contacts: Obj[], phoneNumberId: null | string, ct
   }
 }
 
-/** One `statuses[]` element; null when it is not an object or lacks the message id or the status. */
-export function readStatus(s: unknown): null | StatusEvent {
+/**
+ * One `statuses[]` element; null when it is not an object or lacks the message id or the status. An invalid
+ * timestamp is added to `problems` (and `at` is null).
+ */
+export function readStatus(s: unknown, latest = STORE_LATEST, problems: PayloadProblem[] = []): null | StatusEvent {
   if (!isObj(s)) return null
   const wamid = str(s.id)
   const status = str(s.status)
   if (wamid === null || status === null) return null
   const event: StatusEvent = {
-    at: timestamp(s.timestamp),
+    at: timestamp(s.timestamp, latest, problems),
     errors: parseErrors(s.errors),
     recipientId: idStr(s.recipient_id),
     recipientUserId: str(s.recipient_user_id),
@@ -408,6 +460,7 @@ export function mergeExtractions(into: WebhookExtraction, from: WebhookExtractio
   for (const s of from.statuses) into.statuses.push(s)
   for (const m of from.nearMisses) into.nearMisses.push(m)
   for (const i of from.issues) into.issues.push(i)
+  for (const p of from.problems) into.problems.push(p)
   const a = into.counts
   const b = from.counts
   for (const k of [
@@ -437,6 +490,7 @@ export function emptyExtraction(): WebhookExtraction {
     counts: emptyCounts(),
     issues: [],
     nearMisses: [],
+    problems: [],
     requests: [],
     statuses: [],
   }

@@ -6,6 +6,7 @@ export {
   statusKey,
 } from './dedupe.js'
 export {
+  EARLIEST_TIMESTAMP,
   emptyExtraction,
   extractFromPayload,
   mergeExtractions,
@@ -18,6 +19,7 @@ export type {
   ExtractionCounts,
   KnownStatus,
   NearMiss,
+  PayloadProblem,
   RequestMessageType,
   StatusEvent,
   WebhookContext,

@@ -6,8 +6,22 @@ export interface WebhookContext {
   defaultCountry: string
   /** The request keyword from config, e.g. `Servizio Info`. */
   keyword: string
+  /**
+   * The latest acceptable timestamp, in Unix seconds: one day after the import. Without it only the store's own
+   * limit (year 9999) applies.
+   */
+  latestSeconds?: number
   /** Where the payload came from (file, file:line, ...): copied into each request. */
   source: string
+}
+
+/**
+ * Why a payload was refused as a whole (validation at the boundary): `timestamp` = a message or status timestamp
+ * that is not seconds since 1970 between 2009 and one day after the import. `value` is a short preview.
+ */
+export interface PayloadProblem {
+  code: 'timestamp'
+  value: string
 }
 
 /** Message types that can carry a request. */
@@ -91,6 +105,8 @@ export interface WebhookExtraction {
   counts: ExtractionCounts
   issues: WebhookIssue[]
   nearMisses: NearMiss[]
+  /** When not empty the payload is refused: it yields no request, status or near miss. */
+  problems: PayloadProblem[]
   requests: WebhookRequest[]
   statuses: StatusEvent[]
 }

@@ -149,9 +149,28 @@ describe('extractFromPayload', () => {
     assert.deepEqual([y.requests[0].phone, y.requests[0].userId, y.requests[0].wamid, y.requests[0].receivedAt], [null, null, null, null])
   })
 
-  it('turns missing or impossible timestamps into null, and accepts numbers', () => {
-    const ats = ['', 'ieri', '-5', '1e20', null, {}, 1_773_476_460].map(timestamp => one(envelope({messages: [textMessage('Servizio Info ON', {timestamp})]})).requests[0].receivedAt)
-    assert.deepEqual(ats, [null, null, null, null, null, null, '2026-03-14T09:21:00+01:00'])
+  it('turns a missing timestamp into null and accepts whole seconds as digits or numbers', () => {
+    const ats = [null, undefined, '1773476460', ' 1773476460 ', 1_773_476_460].map(timestamp => one(envelope({messages: [textMessage('Servizio Info ON', {timestamp})]})).requests[0].receivedAt)
+    assert.deepEqual(ats, [null, null, '2026-03-14T09:21:00+01:00', '2026-03-14T09:21:00+01:00', '2026-03-14T09:21:00+01:00'])
+  })
+
+  it('refuses the whole payload when a timestamp is not seconds between 2009 and the limit (issue 13, point 3)', () => {
+    const bad = ['', 'ieri', '-5', '0', 'abc', '1e20', '1764410400000', 1e308, 1_764_410_400.5, {}, '1230767999', '1773476461']
+    for (const timestamp of bad) {
+      const x = extractFromPayload(envelope({
+        messages: [textMessage('Servizio Info ON Anna', {id: 'ok'}), textMessage('Servizio Info ON Bruno', {id: 'bad', timestamp})],
+        statuses: [{
+          id: 'wamid.S', recipient_id: '393332870415', status: 'sent', timestamp: '1773476460',
+        }],
+      }), {...CTX, latestSeconds: 1_773_476_460})
+      assert.equal(x.problems.length, 1, String(timestamp))
+      assert.equal(x.problems[0].code, 'timestamp')
+      assert.deepEqual([x.requests.length, x.statuses.length, x.counts.messages, x.counts.payloads], [0, 0, 0, 1])
+      invariants(x)
+    }
+
+    const status = extractFromPayload(envelope({statuses: [{id: 'wamid.S', status: 'read', timestamp: '1764410400000'}]}), CTX)
+    assert.deepEqual([status.problems.map(p => p.value), status.statuses.length], [['1764410400000'], 0])
   })
 
   it('reads statuses tolerantly: case, string codes, message instead of title', () => {
