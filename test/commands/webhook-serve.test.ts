@@ -2,6 +2,7 @@ import {strict as assert} from 'node:assert'
 import {
   existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync,
 } from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 
 import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
@@ -210,6 +211,29 @@ describe('webhook serve (CLI, real HTTP on 127.0.0.1)', () => {
     for (const secret of [APP_SECRET, VERIFY_TOKEN]) {
       assert.ok(!output.includes(secret))
       assert.ok(!allFiles(dataDir).includes(secret))
+    }
+  })
+
+  it('a client that sends its headers or body too slowly is cut off (header and body timeouts)', async () => {
+    const slow = await startReceiver(dataDir, ['--headers-timeout', '1', '--body-timeout', '2'])
+    const {port} = new URL(slow.url)
+    const cutOff = (first: string) => new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(first))
+      let got = ''
+      socket.setEncoding('utf8').on('data', d => {
+        got += d
+      })
+      socket.on('close', () => resolve(got))
+      socket.on('error', reject)
+    })
+    try {
+      // Headers never finished; then headers with a body that never comes.
+      assert.match(await cutOff('POST /webhook HTTP/1.1\r\nHost: x\r\n'), /^HTTP\/1\.1 408/)
+      const body = await cutOff('POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nX-Hub-Signature-256: sha256=00\r\n\r\n{"a":')
+      assert.match(body, /^HTTP\/1\.1 408/)
+    } finally {
+      slow.child.kill('SIGTERM')
+      assert.equal((await slow.exited).code, 0)
     }
   })
 
