@@ -109,5 +109,6 @@ const registry = {
 
 const {importSection, reviewSection} = await import('./import-review.js')
 const {broadcastSection} = await import('./broadcast.js')
+const {webhookSection} = await import('./webhook.js')
 
-export const sections = [startup, registry, importSection, reviewSection, broadcastSection]
+export const sections = [startup, registry, importSection, reviewSection, broadcastSection, webhookSection]
