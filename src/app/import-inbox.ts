@@ -6,7 +6,7 @@
  */
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {
-  INBOX_STATE_KEY, inboxSources, type InboxState, nextInboxState,
+  INBOX_STATE_KEY, inboxSources, type InboxState, listInbox, nextInboxState,
 } from '../io/webhook-inbox.js'
 import {importFiles, type ImportOptions, type ImportOutcome} from './import.js'
 
@@ -24,12 +24,13 @@ export async function importInbox(
   await folder.assertInitialized()
   const previous = await folder.stateValue<InboxState>(INBOX_STATE_KEY)
   const sources = await inboxSources(folder.dir, previous)
+  const present = new Set((await listInbox(folder.dir)).map(f => f.name))
   const outcome = await importFiles(folder, ctx, {
     ...options,
     feeds: {
       commit(tx) {
         // Read again under the lock: positions another import committed meanwhile are kept.
-        tx.setStateValue(INBOX_STATE_KEY, nextInboxState(tx.stateValue<InboxState>(INBOX_STATE_KEY), sources))
+        tx.setStateValue(INBOX_STATE_KEY, nextInboxState(tx.stateValue<InboxState>(INBOX_STATE_KEY), sources, present))
       },
       sources: sources.map(s => ({items: () => s.items(), path: s.file})),
     },

@@ -31,7 +31,7 @@ export interface ImportResult {
 
 export default class Import extends BaseCommand<typeof Import> {
   static args = {
-    paths: Args.string({description: t.pathsArg, required: false}),
+    paths: Args.string({description: `${t.pathsArg} ${inboxText.argNote}`, required: false}),
   }
   static description = t.description
   static examples = [

@@ -30,6 +30,8 @@ const NEWLINE = Buffer.from('\n')
 export class InboxWriter {
   /** Bytes in the inbox (all days), kept up to date as lines are written. */
   bytes = 0
+  /** fdatasync calls so far: fewer than the lines when requests share them (group commit). */
+  syncs = 0
   private current: null | OpenFile = null
   private flushing: null | Promise<void> = null
   private queue: Pending[] = []
@@ -113,6 +115,7 @@ export class InboxWriter {
       }
 
       await target.handle.datasync()
+      this.syncs++
       target.size += bytes.length
       this.bytes += bytes.length
     } catch (error) {

@@ -61,7 +61,14 @@ export class InboxSource {
   /** Lines read that are not JSON (hand edits): skipped, with their numbers. */
   readonly skipped: number[] = []
 
-  constructor(readonly file: string, readonly name: string, readonly start: InboxPosition, readonly end: number) {
+  /**
+   * @param file the inbox file
+   * @param name its name, the key of its position
+   * @param start where reading begins
+   * @param end the file's size when the import began: lines appended later wait for the next import
+   * @param seen the committed offset when the import began (not `start` when the file was replaced)
+   */
+  constructor(readonly file: string, readonly name: string, readonly start: InboxPosition, readonly end: number, readonly seen?: number) {
     this.position = start
   }
 
@@ -139,15 +146,23 @@ export async function inboxSources(dataDir: string, state: InboxState | undefine
   for (const {file, name, size} of await listInbox(dataDir)) {
     const known = state?.files?.[name]
     const start = known && known.offset <= size ? known : {line: 0, offset: 0}
-    if (size > start.offset) sources.push(new InboxSource(file, name, start, size))
+    if (size > start.offset) sources.push(new InboxSource(file, name, start, size, known?.offset))
   }
 
   return sources
 }
 
-/** The positions after a read: the previous ones, moved on for the sources read to their end. */
-export function nextInboxState(previous: InboxState | undefined, sources: readonly InboxSource[]): InboxState {
-  const files = {...previous?.files}
-  for (const s of sources) files[s.name] = s.position
+/**
+ * The positions after a read: the previous ones (of files still there), moved on for the sources read to their end.
+ * A position never moves back, should another import have gone further meanwhile.
+ */
+export function nextInboxState(previous: InboxState | undefined, sources: readonly InboxSource[], present: ReadonlySet<string>): InboxState {
+  const files = Object.fromEntries(Object.entries(previous?.files ?? {}).filter(([name]) => present.has(name)))
+  for (const s of sources) {
+    const committed = files[s.name]?.offset
+    const movedMeanwhile = committed !== undefined && committed !== s.seen
+    if (!(movedMeanwhile && committed > s.position.offset)) files[s.name] = s.position
+  }
+
   return {files}
 }

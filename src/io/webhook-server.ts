@@ -13,6 +13,7 @@ import {createHash, createHmac, timingSafeEqual} from 'node:crypto'
 import http from 'node:http'
 import {type AddressInfo} from 'node:net'
 
+import {CervenoError} from '../core/errors.js'
 import {type InboxWriter} from './inbox-writer.js'
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -27,6 +28,8 @@ export interface ReceiverStats {
   received: number
   rejected: Record<RejectReason, number>
   startedAt: string
+  /** fdatasync calls: below `received` when concurrent requests share a sync. */
+  syncs: number
   verified: number
 }
 
@@ -91,6 +94,7 @@ export class WebhookServer {
         method: 0, notFound: 0, notJson: 0, signature: 0, tooLarge: 0, verify: 0,
       },
       startedAt: new Date().toISOString(),
+      syncs: 0,
       verified: 0,
     }
     const requestTimeout = options.bodyTimeoutMs ?? 30_000
@@ -102,12 +106,14 @@ export class WebhookServer {
     }, (req, res) => this.handle(req, res))
   }
 
-  /** Listens; resolves with the address really bound (port 0 picks a free one). */
+  /** Listens; resolves with the address really bound (port 0 picks a free one). PORT_UNAVAILABLE when it cannot. */
   async listen(): Promise<{host: string; port: number}> {
+    const {host, port} = this.options
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject)
-      this.server.listen(this.options.port, this.options.host, () => {
-        this.server.off('error', reject)
+      const failed = (error: NodeJS.ErrnoException) => reject(new CervenoError('PORT_UNAVAILABLE', {host, port, reason: error.code ?? 'EIO'}))
+      this.server.once('error', failed)
+      this.server.listen(port, host, () => {
+        this.server.off('error', failed)
         resolve()
       })
     })
@@ -222,6 +228,7 @@ export class WebhookServer {
       this.stats.received++
       this.stats.lastReceivedAt = at.toISOString()
       this.stats.inboxBytes = this.options.inbox.bytes
+      this.stats.syncs = this.options.inbox.syncs
       this.answer(res, 200, 'EVENT_RECEIVED')
     }, (error: NodeJS.ErrnoException) => {
       this.stats.failed++

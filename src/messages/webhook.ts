@@ -67,6 +67,7 @@ export const webhookServe = {
 }
 
 export const importInbox = {
+  argNote: 'Senza percorso: importa la casella del ricevitore (webhook/), da dove si era fermata l\'importazione precedente.',
   empty: 'Casella webhook: nessun webhook nuovo dall\'ultima importazione.',
   skipped: (where: string) => `Casella webhook: riga ${where} non leggibile, saltata.`,
 }

@@ -80,9 +80,13 @@ describe('webhook serve (CLI, real HTTP on 127.0.0.1)', () => {
     assert.ok(!one.stdout.includes(APP_SECRET) && !one.stderr.includes(APP_SECRET))
   })
 
-  it('prints the URL it listens on, with the real port', () => {
+  it('prints the URL it listens on, with the real port; a port already taken is exit 6', async () => {
     assert.match(rx.url, /^http:\/\/127\.0\.0\.1:\d+\/webhook$/)
-    assert.notEqual(new URL(rx.url).port, '0')
+    const {port} = new URL(rx.url)
+    assert.notEqual(port, '0')
+    const taken = await runJson<{error: {code: string}}>(['webhook', 'serve', '--port', port], dataDir, {env: {WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN}})
+    assert.equal(taken.code, 6)
+    assert.equal(taken.json.error.code, 'PORT_UNAVAILABLE')
   })
 
   it('handshake: the challenge with the right verify token, 403 with a wrong one or another mode', async () => {
