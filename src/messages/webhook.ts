@@ -32,15 +32,15 @@ function rejected(r: Record<string, number>): string {
 
 export const webhookServe = {
   description: [
-    'Riceve i webhook della WhatsApp Cloud API (messaggi dei cittadini e stati di consegna degli avvisi) e li salva,',
-    'uno per riga, nella casella webhook/AAAA-MM-GG.ndjson della cartella dati. Ogni richiesta deve portare la firma',
-    "di Meta (X-Hub-Signature-256) calcolata con la chiave segreta dell'app: le altre sono rifiutate. La risposta 200",
-    'parte solo quando il webhook è scritto su disco. Non blocca la cartella dati: si può lavorare mentre è attivo.',
-    'I webhook ricevuti si importano con "cerveno-info import" senza percorso.',
-    '',
-    "Richiede WHATSAPP_APP_SECRET (chiave segreta dell'app) e WHATSAPP_VERIFY_TOKEN (token di verifica scelto dal",
-    'Comune). Meta vuole un indirizzo HTTPS pubblico: avviarlo dietro un proxy (es. Caddy) o un tunnel (README).',
-  ].join('\n'),
+    'Riceve i webhook della WhatsApp Cloud API (messaggi dei cittadini e stati di consegna degli avvisi) e li salva,'
+    + ' uno per riga, nella casella webhook/AAAA-MM-GG.ndjson della cartella dati. Ogni richiesta deve portare la firma'
+    + " di Meta (X-Hub-Signature-256) calcolata con la chiave segreta dell'app: le altre sono rifiutate. La risposta 200"
+    + ' parte solo quando il webhook è scritto su disco. Non blocca la cartella dati: si può lavorare mentre è attivo.'
+    + ' I webhook ricevuti si importano con "cerveno-info import" senza percorso.',
+    "Richiede WHATSAPP_APP_SECRET (chiave segreta dell'app) e WHATSAPP_VERIFY_TOKEN (token di verifica scelto dal"
+    + ' Comune). Meta vuole un indirizzo HTTPS pubblico: avviarlo dietro un proxy (es. Caddy) o un tunnel (vedi README).'
+    + ' Si ferma con Ctrl-C o SIGTERM dopo aver risposto alle richieste in corso.',
+  ].join('\n\n'),
   flags: {
     bodyTimeout: 'Secondi concessi per ricevere una richiesta intera (intestazioni e corpo).',
     headersTimeout: 'Secondi concessi per ricevere le intestazioni di una richiesta.',
