@@ -110,5 +110,6 @@ const registry = {
 const {importSection, reviewSection} = await import('./import-review.js')
 const {broadcastSection} = await import('./broadcast.js')
 const {releaseSection} = await import('./release.js')
+const {webhookSection} = await import('./webhook.js')
 
-export const sections = [startup, registry, importSection, reviewSection, broadcastSection, releaseSection]
+export const sections = [startup, registry, importSection, reviewSection, broadcastSection, webhookSection, releaseSection]

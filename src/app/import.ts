@@ -18,9 +18,11 @@ import {BatchMerge, IncomingBatch} from '../core/requests/merge.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
 import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
-import {type DataFolder, type MutationContext} from '../io/data-folder.js'
+import {type DataFolder, type MutationContext, type Transaction} from '../io/data-folder.js'
 import {JsonSpill, type SpillMark} from '../io/spill.js'
-import {looksLikeWebhookDump, readWebhookFile, type WebhookFileError} from '../io/webhook-file.js'
+import {
+  looksLikeWebhookDump, readWebhookFile, type WebhookFileError, type WebhookFileItem,
+} from '../io/webhook-file.js'
 
 export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
 
@@ -76,6 +78,8 @@ export interface ImportOutcome {
 export interface ImportOptions {
   dateOrder?: DateOrder
   dryRun: boolean
+  /** Payload streams read before the paths (the receiver's inbox), and what to record in the import's commit. */
+  feeds?: {commit: (tx: Transaction) => void; sources: Array<{items: () => AsyncIterable<WebhookFileItem>; path: string}>}
   /**
    * Which delivery statuses to keep: those of messages this data folder sent. The others are only
    * counted, so a dump of any size streams in bounded memory.
@@ -168,7 +172,13 @@ interface Collected {
   statusesSeen: number
 }
 
-async function readWebhooks(file: string, config: Config, into: Collected, nowIso: string): Promise<void> {
+async function readWebhooks(
+  file: string,
+  config: Config,
+  into: Collected,
+  nowIso: string,
+  items: AsyncIterable<WebhookFileItem> = readWebhookFile(file),
+): Promise<void> {
   const result: ImportFileResult = {
     format: 'webhook', ignored: 0, messages: 0, path: file, requests: 0, statuses: 0,
   }
@@ -176,7 +186,7 @@ async function readWebhooks(file: string, config: Config, into: Collected, nowIs
   const mark = {nearMisses: into.nearMisses.length, requests: into.requests.mark(), statuses: into.statuses.length}
   const base = path.basename(file)
   const latestSeconds = Math.floor(Date.parse(nowIso) / 1000) + DAY_SECONDS
-  for await (const item of readWebhookFile(file)) {
+  for await (const item of items) {
     if (item.kind === 'error') {
       into.requests.rollback(mark.requests)
       into.statuses.length = mark.statuses
@@ -261,6 +271,10 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   }
 }
 
+function feedsOf(options: ImportOptions): NonNullable<ImportOptions['feeds']> {
+  return options.feeds ?? {commit() {}, sources: []}
+}
+
 async function importInto(
   batch: IncomingBatch<SpillMark>,
   folder: DataFolder,
@@ -287,6 +301,8 @@ async function importInto(
     error: {code: 'not-found'}, format: 'unknown', ignored: 0, messages: 0, path: m, requests: 0,
   })
 
+  const feeds = feedsOf(options)
+  for (const feed of feeds.sources) await readWebhooks(feed.path, config, into, nowIso, feed.items())
   const chats: {chat: ChatFileText; container: 'txt' | 'zip'; file: string}[] = []
   for (const file of files) {
     let first: Uint8Array
@@ -399,6 +415,7 @@ async function importInto(
       }
 
       for (const h of tx.handEdits) warnings.push({code: 'hand-edited', path: h.file})
+      feeds.commit(tx)
       if (into.statuses.length > 0) {
         const d = await delivery.recordDeliveryStatuses(folder, into.statuses, {locked: true})
         stored = {duplicates: d.duplicates, stored: d.stored}

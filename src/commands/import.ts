@@ -1,12 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 
 import {unquotedPath} from '../app/import-hints.js'
+import {importInbox} from '../app/import-inbox.js'
 import {importFiles, type ImportOutcome, type PayloadProblemAt} from '../app/import.js'
 import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
 import {visible, visibleShort} from '../core/safe-text.js'
 import {importDelivery, importCmd as t} from '../messages/it.js'
 import {importPayloads, importProblems} from '../messages/validation.js'
+import {importInbox as inboxText} from '../messages/webhook.js'
 import {color} from '../ui/render.js'
 
 type PayloadErrorJson = {code: string; index: number; line?: number; message: string; value: string}
@@ -53,10 +55,11 @@ export interface ImportResult {
 
 export default class Import extends BaseCommand<typeof Import> {
   static args = {
-    paths: Args.string({description: t.pathsArg, required: true}),
+    paths: Args.string({description: `${t.pathsArg} ${inboxText.argNote}`, required: false}),
   }
   static description = t.description
   static examples = [
+    '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> "Chat WhatsApp con Paolo Rossi.txt"',
     '<%= config.bin %> <%= command.id %> ~/Scaricati/esportazioni --self "Comune di Cerveno"',
     '<%= config.bin %> <%= command.id %> webhook-novembre.ndjson --dry-run',
@@ -76,18 +79,19 @@ export default class Import extends BaseCommand<typeof Import> {
     const f = this.flags
     const now = this.now()
     const {toRomeIso} = await import('../core/time.js')
-    const outcome = await importFiles(
-      this.folder(),
-      {now, operator: this.operator()},
-      {
-        dateOrder: f['date-order'] as 'dmy' | 'mdy' | 'ymd' | undefined, dryRun: f['dry-run'], nearMisses: f['show-ignored'] === true, paths: [this.args.paths, ...this.rest], phone: f.phone, self: f.self ?? [],
-      },
-      toRomeIso(now),
-    )
+    const options = {
+      dateOrder: f['date-order'] as 'dmy' | 'mdy' | 'ymd' | undefined, dryRun: f['dry-run'], nearMisses: f['show-ignored'] === true, phone: f.phone, self: f.self ?? [],
+    }
+    const ctx = {now, operator: this.operator()}
+    // No path: the receiver's inbox (webhook/), from where the last import of it stopped.
+    const outcome = this.args.paths === undefined
+      ? await importInbox(this.folder(), ctx, options, toRomeIso(now))
+      : {...await importFiles(this.folder(), ctx, {...options, paths: [this.args.paths, ...this.rest]}, toRomeIso(now)), skippedLines: undefined}
     const result = this.toResult(outcome)
+    for (const where of outcome.skippedLines ?? []) result.warnings.push(`inbox-line-skipped:${where}`)
     if (!this.jsonEnabled()) this.render(outcome, result)
     const missing = new Set(outcome.files.filter(x => x.error?.code === 'not-found').map(x => x.path))
-    if (missing.size > 1) {
+    if (missing.size > 1 && this.args.paths !== undefined) {
       const joined = await unquotedPath([this.args.paths, ...this.rest], missing)
       if (joined) this.note(t.quoteHint(joined))
     }
@@ -96,7 +100,12 @@ export default class Import extends BaseCommand<typeof Import> {
     return result
   }
 
-  private render(o: ImportOutcome, r: ImportResult): void {
+  private render(o: ImportOutcome & {skippedLines?: string[]}, r: ImportResult): void {
+    if (o.skippedLines) {
+      for (const where of o.skippedLines) this.logToStderr(color.warn(inboxText.skipped(where)))
+      if (r.files.length === 0) this.log(inboxText.empty)
+    }
+
     for (const file of r.files) {
       if (file.error) {
         this.logToStderr(color.bad(t.fileError(file.path, file.error.message)))

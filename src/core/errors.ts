@@ -52,6 +52,7 @@ export const ERROR_EXIT = {
   PARTIAL: EXIT.partial,
   PHONE_INVALID: EXIT.badInput,
   PHONE_REQUIRED: EXIT.conflict,
+  PORT_UNAVAILABLE: EXIT.config,
   TEMP_UNAVAILABLE: EXIT.config,
   UNKNOWN_REQUEST: EXIT.conflict,
   USAGE: EXIT.usage,

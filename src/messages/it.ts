@@ -149,6 +149,8 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   PHONE_INVALID: p =>
     `Numero di telefono non valido: "${s(p.input)}" ${PHONE_PROBLEMS[s(p.problem)] ?? ''}. Esempi validi: +39 333 123 4567, 3331234567.`,
   PHONE_REQUIRED: p => `La richiesta ${s(p.id)} non ha un numero di telefono: indicarlo prima di approvarla.`,
+  PORT_UNAVAILABLE: p =>
+    `Impossibile ascoltare su ${s(p.host)} porta ${s(p.port)} (${s(p.reason)}): la porta è già usata da un altro programma (forse un altro ricevitore già avviato) o l'indirizzo non appartiene a questo computer. Scegliere un'altra porta con --port o un altro indirizzo con --host.`,
   TEMP_UNAVAILABLE: p =>
     `Impossibile usare la cartella temporanea del sistema (${s(p.dir)}): ${TEMP_PROBLEMS[s(p.reason)] ?? s(p.reason)}. L'importazione vi appoggia per poco le richieste trovate; liberare spazio o indicare un'altra cartella con la variabile TMPDIR (su Windows TEMP). Nessun dato è stato modificato.`,
   UNKNOWN_REQUEST: p => `Nessuna richiesta con identificativo ${s(p.id)}: nessuna decisione applicata.`,
