@@ -3,6 +3,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {KEY, PtySession} from '../helpers/pty.js'
 import {
   FAKE_TOKEN, FAKE_WABA_ID, type FakeCloudApi, fakeTemplate, startFakeCloudApi,
 } from '../helpers/fake-cloud-api.js'
@@ -109,6 +110,23 @@ describe('broadcast with the template definition (components, checks before the 
     assert.equal(dry.code, 6)
     assert.equal(dry.json.error.code, 'TEMPLATE_MISMATCH')
     assert.equal(fake.requests.length, before)
+  })
+
+  it('in a terminal: the whole message and the warnings come before the question; the default answer sends nothing', async () => {
+    fake = await startFakeCloudApi({templateDefinitions: [fakeTemplate({category: 'MARKETING'})]})
+    const session = new PtySession(['broadcast', '--file', writeNotice(root)], dataDir, env())
+    try {
+      const shown = await session.waitFor("Inviare l'avviso a 3 destinatari?")
+      assert.match(shown, /Il messaggio come lo leggerà ogni cittadino:\r?\n {2}│ Comune di Cerveno\r?\n {2}│\r?\n {2}│ Avviso ai cittadini iscritti: COMUNE DI CERVENO - AVVISO\. Martedì 18 marzo/)
+      assert.match(shown, / {2}│ Servizio Info - rispondere STOP per non ricevere più avvisi\r?\n {2}265 caratteri\./)
+      assert.match(shown, /⚠ Il modello "avviso_servizio_info" è di categoria MARKETING/)
+      assert.equal(posts().length, 0)
+      session.press(KEY.enter)
+      assert.equal((await session.exit).exitCode, 130)
+      assert.equal(posts().length, 0)
+    } finally {
+      session.kill()
+    }
   })
 
   it('a paused template and a RED number stop the send before confirmation (exit 5); warnings are shown but do not stop it', async () => {
