@@ -2,12 +2,14 @@
 import {randomBytes} from 'node:crypto'
 
 import {
-  buildTemplateMessage, buildTextMessage, flattenParameter, type NoticeMode, type OutgoingMessage,
+  buildTemplateMessage, buildTextMessage, type NoticeMode, type OutgoingMessage,
 } from '../core/broadcast/payload.js'
 import {
   estimateDurationMs, makeRunId, type MessagingBudget, messagingBudget, type RequestPreview, requestPreview,
 } from '../core/broadcast/plan.js'
+import {flattenNotice} from '../core/broadcast/preview.js'
 import {attemptId, type RunKind, RunLedger} from '../core/broadcast/run-state.js'
+import {type RenderedMessage} from '../core/broadcast/template.js'
 import {type Config} from '../core/config.js'
 import {CervenoError} from '../core/errors.js'
 import {normalizePhone} from '../core/phone.js'
@@ -17,6 +19,7 @@ import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {
   createRun, foldJournal, MANIFEST_VERSION, readManifest, readRecipients, readStatuses, type RunManifest,
 } from '../io/journal.js'
+import {type BroadcastPreflight, preflightBroadcast} from './broadcast-preflight.js'
 import {usedLast24h} from './broadcast-report.js'
 import {endpointUrl, readNotice, resolveApiSettings} from './broadcast-settings.js'
 
@@ -26,7 +29,11 @@ export interface BroadcastResult {
   durationMs: number
   failed: number
   id: string
+  /** Dry run under --json: the whole message as the citizen reads it (when the template is known). */
+  message?: RenderedMessage
   recipients: number
+  /** Dry run under --json: the first request exactly as it would be sent (token redacted). */
+  request?: RequestPreview
   sent: number
   /** Recipients of the run not attempted by this invocation (they already had an outcome). */
   skipped: number
@@ -47,6 +54,8 @@ export interface BroadcastPlan {
   id: string
   kind: RunKind
   manifest: RunManifest
+  /** New runs of a template: the whole message and what doctor would mark (template, number). */
+  preflight: BroadcastPreflight
   /** One request exactly as it would be sent (token redacted); null when there is nobody to send to. */
   preview: null | RequestPreview
   /** Recipients this invocation will send to. */
@@ -55,6 +64,8 @@ export interface BroadcastPlan {
   /** Recipients of the run (the snapshot, or the registry's active subscribers for a new run). */
   recipients: number
   retryUncertain: boolean
+  /** ". " added where flattening joined a line without closing punctuation to the next. */
+  stops: number
   /** --to: the one number of a test send (E.164). */
   to?: string
   /** Resume only: uncertain recipients left alone (without --retry-uncertain). */
@@ -64,6 +75,8 @@ export interface BroadcastPlan {
 }
 
 export interface NewBroadcastInput {
+  /** A dry run reads the template from the cache only (no connection). */
+  dryRun?: boolean
   file: string
   language?: string
   mode: NoticeMode
@@ -118,6 +131,13 @@ export async function planBroadcast(
   const rate = input.rate ?? Math.max(1, Math.round(config.rate))
   const template = input.mode === 'template' ? {language: input.language ?? config.template.language, name: input.template ?? config.template.name} : null
   const id = newRunId(ctx.now)
+  const flat = flattenNotice(notice.text)
+  const sentText = input.mode === 'template' ? flat.text : notice.text
+  const preflight: BroadcastPreflight = template
+    ? await preflightBroadcast(folder, config, env, {
+      ...template, now: ctx.now, offline: input.dryRun ?? false, operator: ctx.operator, recipients: phones.length, sentText,
+    })
+    : {findings: []}
   const manifest: RunManifest = {
     apiUrl: api.phoneNumberId === undefined ? null : endpointUrl(api),
     createdAt: toRomeIso(ctx.now),
@@ -128,8 +148,8 @@ export async function planBroadcast(
     operator: ctx.operator,
     recipients: phones.length,
     schemaVersion: MANIFEST_VERSION,
-    sentText: input.mode === 'template' ? flattenParameter(notice.text) : notice.text,
-    template,
+    sentText,
+    template: template && preflight.components ? {...template, components: preflight.components} : template,
     test: input.to !== undefined,
   }
   const used = await usedLast24h(folder, ctx.now.getTime())
@@ -140,11 +160,13 @@ export async function planBroadcast(
     id,
     kind: 'new',
     manifest,
+    preflight,
     preview: previewFor(manifest, endpointUrl(api), {attempt: 1, index: 0, phone: phones[0]}, api.token),
     queued: phones.length,
     rate,
     recipients: phones.length,
     retryUncertain: false,
+    stops: input.mode === 'template' ? flat.stops : 0,
     ...(input.to === undefined ? {} : {to: phones[0]}),
     uncertainLeft: 0,
     warnings: notice.warnings,
@@ -185,11 +207,13 @@ export async function planResume(folder: DataFolder, input: ResumeInput, ctx: Mu
     id: input.id,
     kind: input.kind,
     manifest,
+    preflight: {findings: []},
     preview: first === undefined ? null : previewFor(manifest, endpointUrl(api), {attempt: ledger.attempts[first] + 1, index: first, phone: phones[first]}, api.token),
     queued: queue.length,
     rate,
     recipients: phones.length,
     retryUncertain: input.retryUncertain,
+    stops: 0,
     uncertainLeft: input.retryUncertain ? 0 : counts.uncertain,
     warnings: [],
   }

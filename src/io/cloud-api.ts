@@ -47,6 +47,13 @@ export interface SendResult {
 export interface CloudApiClient {
   /** Destroys the keep-alive sockets (in-flight requests fail). */
   close(): void
+  /** Reads the business number's fields (`GET /{phone-number-id}?fields=…`, cloud-api.md §9.1). */
+  getPhoneNumber(fields: readonly string[]): Promise<Record<string, unknown>>
+  /**
+   * Reads the definitions of the templates called `name`, one per language, as Meta returns them
+   * (`GET /{waba-id}/message_templates?name=…&fields=…`, cloud-api.md §9.2); the caller validates each one.
+   */
+  getTemplates(wabaId: string, name: string): Promise<unknown[]>
   send(body: OutgoingMessage, options?: {signal?: AbortSignal}): Promise<SendResult>
   /** The messages endpoint, without credentials. */
   readonly url: string
@@ -168,6 +175,8 @@ const BEFORE_CONNECT = new Set([
   'ENOTFOUND',
 ])
 
+const TEMPLATE_FIELDS = 'name,status,category,language,components,parameter_format'
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost'])
 const IDLE_SOCKET_MS = 4000
 
@@ -222,10 +231,37 @@ export function createCloudApiClient(options: CloudApiClientOptions): CloudApiCl
     return instance
   }
 
+  // Reads only: GET, no body, the same error type as sends (a read is never retried by itself).
+  const root = url.replace(/\/[^/]+\/messages$/, '')
+  const read = async (target: string, query: Record<string, string>): Promise<unknown> => {
+    let response: AxiosResponse<string>
+    try {
+      const client = await loaded()
+      response = await client.get<string>(`${target}?${new URLSearchParams(query).toString()}`, {
+        headers: {Authorization: `Bearer ${token}`},
+      })
+    } catch (error) {
+      throw transportError(error, token)
+    }
+
+    if (response.status >= 200 && response.status < 300) return parseJson(response.data)
+    throw responseError(response, token)
+  }
+
   return {
     close() {
       httpAgent.destroy()
       httpsAgent.destroy()
+    },
+    async getPhoneNumber(fields) {
+      const json = await read(`${root}/${options.phoneNumberId}`, {fields: fields.join(',')})
+      return obj(json) ?? {}
+    },
+    async getTemplates(wabaId, name) {
+      if (!/^\d{1,30}$/.test(wabaId)) throw new CervenoError('CONFIG_INVALID', {key: 'WHATSAPP_BUSINESS_ACCOUNT_ID', problem: 'format'})
+      const json = await read(`${root}/${wabaId}/message_templates`, {fields: TEMPLATE_FIELDS, limit: '100', name})
+      const data = obj(json)?.data
+      return Array.isArray(data) ? data : []
     },
     async send(body, sendOptions = {}) {
       let response: AxiosResponse<string>
@@ -279,11 +315,6 @@ function messagesUrl({baseUrl, phoneNumberId, version}: CloudApiClientOptions): 
 function interpret(response: AxiosResponse<string>, token: string): SendResult {
   const {status} = response
   const json = parseJson(response.data)
-  const header = (name: string): string | undefined => {
-    const value: unknown = response.headers[name]
-    return typeof value === 'string' ? value : undefined
-  }
-
   if (status >= 200 && status < 300) {
     const contact = at(json, 'contacts', 0)
     const message = at(json, 'messages', 0)
@@ -305,11 +336,23 @@ function interpret(response: AxiosResponse<string>, token: string): SendResult {
     })
   }
 
+  throw responseError(response, token)
+}
+
+/** The WhatsAppApiError of a non-2xx answer: Meta's code, details and trace id, never the request. */
+function responseError(response: AxiosResponse<string>, token: string): WhatsAppApiError {
+  const {status} = response
+  const json = parseJson(response.data)
+  const header = (name: string): string | undefined => {
+    const value: unknown = response.headers[name]
+    return typeof value === 'string' ? value : undefined
+  }
+
   const error = obj(obj(json)?.error)
   const code = num(error?.code)
   const details = safeText(str(obj(error?.error_data)?.details), token)
   const retryAfterMs = parseRetryAfter(header('retry-after'), Date.now())
-  throw new WhatsAppApiError({
+  return new WhatsAppApiError({
     bodyMayHaveReachedServer: true,
     classification: classifyApiError({
       code, details, httpStatus: status, subcode: num(error?.error_subcode),

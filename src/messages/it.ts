@@ -8,6 +8,7 @@ import {lockErrors} from './locks.js'
 import {plural} from './plural.js'
 import {tableErrors, tableRowReasons} from './table-files.js'
 import {nameProblem} from './validation.js'
+import {preflightErrors, preview} from './preflight.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -45,7 +46,7 @@ const FATAL_HINTS: Record<string, string> = {
   template:
     'il modello non esiste in quella lingua, non è approvato, è sospeso o non corrisponde ai parametri. Controllare nome e lingua del modello (--template, --language o config.json) in WhatsApp Manager.',
   token:
-    'il token di accesso (WHATSAPP_TOKEN) è scaduto o non è valido. Generarne uno nuovo per l\'utente di sistema in Meta Business Manager e impostarlo nella variabile WHATSAPP_TOKEN.',
+    'il token di accesso (WHATSAPP_TOKEN) è scaduto o non è valido. Generarne uno nuovo per l\'utente di sistema in Meta Business Manager e salvarlo con "cerveno-info login" (o impostarlo nella variabile WHATSAPP_TOKEN).',
   unknown: "risposta inattesa di WhatsApp. Riprovare più tardi; se si ripete, segnalarlo all'assistenza informatica.",
 }
 
@@ -53,7 +54,7 @@ const CONFIG_HINTS: Record<string, string> = {
   WHATSAPP_PHONE_NUMBER_ID:
     "Impostare la variabile WHATSAPP_PHONE_NUMBER_ID (o phoneNumberId in config.json) con l'identificativo del numero del Comune indicato in WhatsApp Manager (non il numero di telefono).",
   WHATSAPP_TOKEN:
-    "Impostare la variabile di ambiente WHATSAPP_TOKEN con il token dell'utente di sistema (per sicurezza non si legge da nessun file).",
+    "Salvare il token dell'utente di sistema nel portachiavi del sistema con \"cerveno-info login\", oppure impostare la variabile di ambiente WHATSAPP_TOKEN (per sicurezza non si legge da nessun file).",
 }
 
 const CONFIG_PROBLEMS: Record<string, string> = {
@@ -124,6 +125,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   CONFIG_MISSING: p => `Manca la configurazione ${s(p.name)}. ${s(p.hint ?? CONFIG_HINTS[s(p.name)])}`,
   CONFIG_TOO_NEW: p =>
     `La cartella dati è stata scritta da una versione più recente di cerveno-info (formato ${s(p.found)}, questa versione legge fino al ${s(p.supported)}). Aggiornare cerveno-info.`,
+  CREDENTIAL_STORE_UNAVAILABLE: preflightErrors.CREDENTIAL_STORE_UNAVAILABLE,
   DATA_DIR_MISSING: p =>
     `La cartella dati ${s(p.dir)} non è ancora stata preparata. Eseguire prima: cerveno-info init`,
   DATE_INVALID: p => `Data non valida: "${s(p.input)}". Scriverla come 2025-03-14 oppure 14/03/2025.`,
@@ -153,8 +155,11 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
     `Impossibile ascoltare su ${s(p.host)} porta ${s(p.port)} (${s(p.reason)}): la porta è già usata da un altro programma (forse un altro ricevitore già avviato) o l'indirizzo non appartiene a questo computer. Scegliere un'altra porta con --port o un altro indirizzo con --host.`,
   TEMP_UNAVAILABLE: p =>
     `Impossibile usare la cartella temporanea del sistema (${s(p.dir)}): ${TEMP_PROBLEMS[s(p.reason)] ?? s(p.reason)}. L'importazione vi appoggia per poco le richieste trovate; liberare spazio o indicare un'altra cartella con la variabile TMPDIR (su Windows TEMP). Nessun dato è stato modificato.`,
+  TEMPLATE_MISMATCH: preflightErrors.TEMPLATE_MISMATCH,
+  TOKEN_REFUSED: preflightErrors.TOKEN_REFUSED,
   UNKNOWN_REQUEST: p => `Nessuna richiesta con identificativo ${s(p.id)}: nessuna decisione applicata.`,
   USAGE: p => s(p.detail),
+  WHATSAPP_NOT_READY: preflightErrors.WHATSAPP_NOT_READY,
 }
 
 const TEMP_PROBLEMS: Record<string, string> = {
@@ -452,7 +457,7 @@ export const broadcast = {
   confirmYes: 'Sì, invia',
   description: [
     "Invia l'avviso contenuto nel file a ogni iscritto attivo, uno per uno, con il modello WhatsApp approvato (il testo dell'avviso riempie il parametro del modello). Prima mostra esattamente che cosa verrà inviato, a quanti destinatari e in quanto tempo, e chiede conferma. Ogni invio è registrato in invii/<id>/: un invio interrotto si riprende con --resume <id> e nessuno riceve due volte lo stesso avviso.",
-    'Configurazione: WHATSAPP_TOKEN (obbligatoria, solo come variabile di ambiente), WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_VERSION, WHATSAPP_API_URL (predefinito https://graph.facebook.com); phoneNumberId e apiVersion si possono indicare anche in config.json.',
+    'Configurazione: il token (salvato con "cerveno-info login", oppure la variabile WHATSAPP_TOKEN, che ha la precedenza), WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_VERSION, WHATSAPP_API_URL (predefinito https://graph.facebook.com), WHATSAPP_BUSINESS_ACCOUNT_ID; phoneNumberId, apiVersion e wabaId si possono indicare anche in config.json. Con l\'identificativo dell\'account (WABA) il modello viene letto da WhatsApp (o dalla copia di meno di un giorno) e controllato prima dell\'invio, e l\'anteprima mostra il messaggio intero.',
   ].join('\n\n'),
 
   done(r: {durationMs: number; failed: number; id: string; sent: number; skipped: number; uncertain: number}) {
@@ -507,9 +512,12 @@ export const broadcast = {
     id: string
     kind: string
     mode: string
+    /** The whole message, laid out (messages/preflight.ts preview). */
+    preview?: string
     queued: number
     rate: number
     recipients: number
+    stops?: number
     template: null | {language: string; name: string}
     test: null | string
     text: string
@@ -523,10 +531,12 @@ export const broadcast = {
       v.template
         ? `  modello WhatsApp "${v.template.name}", lingua "${v.template.language}"; l'avviso riempie il parametro del modello.`
         : '  testo libero (--text), senza modello.',
-      'Testo che riceverà ogni cittadino, esattamente come inviato:',
-      ...v.text.split('\n').map(l => `  │ ${l}`),
+      ...(v.preview === undefined
+        ? [v.template ? preview.headingNoTemplate : 'Testo che riceverà ogni cittadino, esattamente come inviato:', ...v.text.split('\n').map(l => `  │ ${l}`)]
+        : [v.preview]),
     )
-    if (v.warnings.includes('flattened')) {
+    if (v.stops !== undefined && v.stops > 0) lines.push(preview.stops(v.stops))
+    else if (v.warnings.includes('flattened')) {
       lines.push('Nota: a capo e spazi ripetuti sono diventati un solo spazio, come WhatsApp richiede per i parametri dei modelli.')
     }
 

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {assertReady} from '../../app/broadcast-preflight.js'
 import {
   type ApiSettings,
   type BroadcastPlan,
@@ -11,10 +12,13 @@ import {
   runBroadcast,
 } from '../../app/broadcast.js'
 import {BaseCommand} from '../../base-command.js'
+import {previewLines} from '../../core/broadcast/preview.js'
 import {CervenoError, EXIT} from '../../core/errors.js'
 import {formatPhone} from '../../core/phone.js'
 import {redactSecrets} from '../../io/cloud-api.js'
+import {withStoredCredentials} from '../../io/credentials.js'
 import {broadcast as t} from '../../messages/it.js'
+import {findings, SYMBOLS, preview as tp} from '../../messages/preflight.js'
 import {type ProgressView, startProgress} from '../../ui/progress.js'
 
 const SOURCE_FLAGS = ['file', 'template', 'language', 'text', 'to']
@@ -40,6 +44,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     template: Flags.string({description: t.flags.template, exclusive: ['text']}),
     text: Flags.boolean({description: t.flags.text}),
     to: Flags.string({description: t.flags.to}),
+    verbose: Flags.boolean({description: tp.verboseFlag}),
     yes: Flags.boolean({char: 'y', description: t.flags.yes}),
   }
   static summary = t.summary
@@ -61,11 +66,18 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
   async run(): Promise<BroadcastResult> {
     const f = this.flags
     const ctx = {now: this.now(), operator: this.operator()}
-    const plan = await this.plan()
-    const api = f['dry-run'] ? undefined : resolveApiSettings(process.env, plan.config, true)
-    this.token = api?.token
-    if (!this.jsonEnabled()) this.log(t.plan(planView(plan)))
-    if (f['dry-run']) return this.dryRun(plan)
+    // WHATSAPP_TOKEN in the environment wins over the one kept by `login`.
+    const {env} = await withStoredCredentials(process.env)
+    this.token = env.WHATSAPP_TOKEN
+    const plan = await this.plan(env)
+    const api = f['dry-run'] ? undefined : resolveApiSettings(env, plan.config, true)
+    if (!this.jsonEnabled()) this.log(t.plan(planView(plan, process.stdout.columns ?? Number(process.env.COLUMNS || 80))))
+    if (plan.preflight.findings.length > 0 && !this.jsonEnabled()) {
+      this.log([tp.warningsHeading, ...plan.preflight.findings.map(x => `  ${SYMBOLS[x.status]} ${describe(x)}`)].join('\n'))
+    }
+
+    if (f['dry-run']) return this.dryRun(plan, env)
+    assertReady(plan.preflight.findings, describe)
     if (plan.queued === 0) {
       if (!this.jsonEnabled()) this.log(t.nothingToDo(plan.id))
       return {
@@ -87,12 +99,19 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     if (!yes) throw new CervenoError('CANCELLED')
   }
 
-  private async dryRun(plan: BroadcastPlan): Promise<BroadcastResult> {
+  private async dryRun(plan: BroadcastPlan, env: NodeJS.ProcessEnv): Promise<BroadcastResult> {
     const result = await recordDryRun(this.folder(), plan)
+    if (this.jsonEnabled()) {
+      return {
+        ...result, ...(plan.preflight.message ? {message: plan.preflight.message} : {}), ...(plan.preview ? {request: plan.preview} : {}),
+      }
+    }
+
     if (!this.jsonEnabled()) {
       this.log(t.dryRunHeader)
-      if (plan.preview) this.log(`${t.dryRunRequest}\n${JSON.stringify(plan.preview, null, 2)}`)
-      const settings = resolveApiSettings(process.env, plan.config, false)
+      if (plan.preview && this.flags.verbose) this.log(`${t.dryRunRequest}\n${JSON.stringify(plan.preview, null, 2)}`)
+      else if (plan.preview) this.log(tp.requestHint)
+      const settings = resolveApiSettings(env, plan.config, false)
       const missing = [settings.token ? '' : 'WHATSAPP_TOKEN', settings.phoneNumberId ? '' : 'WHATSAPP_PHONE_NUMBER_ID'].filter(Boolean)
       if (missing.length > 0) this.log(t.dryRunMissing(missing))
       if (plan.kind === 'new') this.log(t.dryRunRecorded(result.id))
@@ -101,7 +120,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     return result
   }
 
-  private async plan(): Promise<BroadcastPlan> {
+  private async plan(env: NodeJS.ProcessEnv): Promise<BroadcastPlan> {
     const f = this.flags
     const ctx = {now: this.now(), operator: this.operator()}
     const id = f.resume ?? f['retry-failed']
@@ -109,15 +128,15 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
       const kind = f.resume === undefined ? 'retry-failed' : 'resume'
       return planResume(this.folder(), {
         id, kind, rate: f.rate, retryUncertain: f['retry-uncertain'],
-      }, ctx, process.env)
+      }, ctx, env)
     }
 
     if (f['retry-uncertain']) throw new CervenoError('USAGE', {detail: t.retryUncertainAlone})
     if (f.file === undefined) throw new CervenoError('USAGE', {detail: t.needFile})
     const input = {
-      file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
+      dryRun: f['dry-run'], file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
     } as const
-    return planBroadcast(this.folder(), input, ctx, process.env)
+    return planBroadcast(this.folder(), input, ctx, env)
   }
 
   /** Ctrl-C once: finish what is in flight and stop (exit 130); twice: leave at once. */
@@ -158,7 +177,12 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
   }
 }
 
-function planView(plan: BroadcastPlan): Parameters<typeof t.plan>[0] {
+function describe(x: {code: string; details?: Record<string, unknown>}): string {
+  return findings[x.code]?.(x.details ?? {}) ?? x.code
+}
+
+function planView(plan: BroadcastPlan, columns: number): Parameters<typeof t.plan>[0] {
+  const {message} = plan.preflight
   return {
     budget: plan.budget,
     estimatedMs: plan.estimatedMs,
@@ -166,9 +190,11 @@ function planView(plan: BroadcastPlan): Parameters<typeof t.plan>[0] {
     id: plan.id,
     kind: plan.kind,
     mode: plan.manifest.mode,
+    preview: message ? [tp.heading, ...previewLines(message, columns, tp)].join('\n') : undefined,
     queued: plan.queued,
     rate: plan.rate,
     recipients: plan.recipients,
+    stops: plan.stops,
     template: plan.manifest.template,
     test: plan.to === undefined ? null : formatPhone(plan.to),
     text: plan.manifest.sentText,

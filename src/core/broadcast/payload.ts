@@ -5,6 +5,7 @@
  */
 import {CervenoError} from '../errors.js'
 import {isE164, toWaId} from '../phone.js'
+import {type RequestComponent} from './template.js'
 
 /** Template body parameter limit when the template has other components (cloud-api.md §1). */
 export const TEMPLATE_PARAMETER_MAX = 1024
@@ -73,6 +74,11 @@ export function validateNotice(text: string, mode: NoticeMode, options: Validate
 }
 
 export interface TemplateRef {
+  /**
+   * Exactly the components the template needs (core/broadcast/template.ts templateComponents), the same for
+   * every recipient; absent when the definition was not known (then one body parameter, the notice).
+   */
+  components?: RequestComponent[]
   /** The approved locale, exactly (`it` and `it_IT` differ). */
   language: string
   name: string
@@ -92,10 +98,7 @@ export interface TemplateMessage {
   messaging_product: 'whatsapp'
   recipient_type: 'individual'
   template: {
-    components: Array<{
-      parameters: Array<{parameter_name?: string; text: string; type: 'text'}>
-      type: 'body'
-    }>
+    components: RequestComponent[]
     language: {code: string; policy: 'deterministic'}
     name: string
   }
@@ -126,11 +129,20 @@ export function buildTemplateMessage(
 ): TemplateMessage {
   const to = recipient(toE164)
   assertValid(bodyText, 'template', options)
-  const parameter: TemplateMessage['template']['components'][number]['parameters'][number] = {
+  const parameter: {parameter_name?: string; text: string; type: 'text'} = {
     type: 'text',
     text: flattenParameter(bodyText),
   }
   if (template.parameterName !== undefined) parameter.parameter_name = template.parameterName
+  const components = template.components ?? [{type: 'body', parameters: [parameter]}]
+  for (const c of components) {
+    for (const p of c.parameters) {
+      if (p.type === 'text' && (typeof p.text !== 'string' || isInvalidParameter(p.text))) {
+        throw new CervenoError('NOTICE_INVALID', {problem: 'parameter'})
+      }
+    }
+  }
+
   return withCallback(
     {
       messaging_product: 'whatsapp',
@@ -140,7 +152,7 @@ export function buildTemplateMessage(
       template: {
         name: template.name,
         language: {code: template.language, policy: 'deterministic'},
-        components: [{type: 'body', parameters: [parameter]}],
+        components,
       },
     },
     options.callbackData,
