@@ -1,13 +1,15 @@
 import {gatherStats} from '../app/stats.js'
+import {formatEuro, type MonthCost} from '../core/broadcast/cost.js'
 import {BaseCommand} from '../base-command.js'
 import {bar, padEnd} from '../core/stats/chart.js'
 import {type Stats as StatsData} from '../core/stats/stats.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {stats as t} from '../messages/it.js'
+import {notices} from '../messages/notices.js'
 import {color} from '../ui/render.js'
 
 /** `stats --json` (the `subscribers` key is the original contract; the rest was added with issue 6). */
-export type StatsResult = StatsData
+export type StatsResult = StatsData & {cost?: MonthCost}
 
 export default class Stats extends BaseCommand<typeof Stats> {
   static description = t.description
@@ -46,6 +48,11 @@ export default class Stats extends BaseCommand<typeof Stats> {
       this.log('')
       this.log(color.strong(t.broadcastsTitle))
       for (const b of s.broadcasts) this.log(t.broadcastLine({...b, startedAt: formatItalianDate(b.startedAt)}))
+    }
+
+    if (s.cost) {
+      this.log('')
+      this.log(notices.monthCost({messages: String(s.cost.messages), month: t.month(s.cost.month), pending: s.cost.runsWithoutStatuses, total: formatEuro(s.cost.total)}))
     }
   }
 }

@@ -11,6 +11,11 @@ export interface Config {
   /** Daily messaging limit of the WhatsApp Business portfolio (unique users per 24 h). */
   messagingLimit: number
   phoneNumberId: string
+  /**
+   * Euro per delivered template message (Meta's rate card: utility, Italy); absent = no cost shown. Optional,
+   * so older folders need no migration.
+   */
+  pricePerMessage?: number
   privacyNotice: string
   rate: number
   retentionMonths: number
@@ -48,6 +53,7 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>
 const MIGRATIONS: Record<number, Migration> = {}
 
 const isString = (v: unknown): v is string => typeof v === 'string'
+const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1000
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0
 
 /** Validates a parsed config.json, migrating older versions forward. Returns the config and whether it migrated. */
@@ -75,5 +81,6 @@ export function loadConfig(raw: unknown, file: string): {config: Config; migrate
   if (!isPositive(config.messagingLimit)) throw bad('messagingLimit')
   if (!isPositive(config.retentionMonths)) throw bad('retentionMonths')
   if (!isString(config.template.name) || !isString(config.template.language)) throw bad('template')
+  if (config.pricePerMessage !== undefined && !isPrice(config.pricePerMessage)) throw bad('pricePerMessage')
   return start === SCHEMA_VERSION ? {config} : {config, migratedFrom: start}
 }

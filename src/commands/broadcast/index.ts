@@ -15,6 +15,8 @@ import {CervenoError, EXIT} from '../../core/errors.js'
 import {formatPhone} from '../../core/phone.js'
 import {redactSecrets} from '../../io/cloud-api.js'
 import {broadcast as t} from '../../messages/it.js'
+import {notices} from '../../messages/notices.js'
+import {estimatedCostLines, headerLines, mediaLines} from '../../ui/notice-lines.js'
 import {type ProgressView, startProgress} from '../../ui/progress.js'
 
 const SOURCE_FLAGS = ['file', 'template', 'language', 'text', 'to']
@@ -30,6 +32,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     '<%= config.bin %> <%= command.id %> --retry-failed 20250314-092100-a1b2 --yes',
   ]
   static flags = {
+    attach: Flags.string({description: notices.attachFlag, exclusive: ['text']}),
     'dry-run': Flags.boolean({description: t.flags.dryRun}),
     file: Flags.string({description: t.flags.file}),
     language: Flags.string({description: t.flags.language, exclusive: ['text']}),
@@ -63,6 +66,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     const api = f['dry-run'] ? undefined : resolveApiSettings(process.env, plan.config, true)
     this.token = api?.token
     if (!this.jsonEnabled()) this.log(t.plan(planView(plan)))
+    if (!this.jsonEnabled()) this.logLines(planExtras(plan, f['dry-run']))
     if (f['dry-run']) return this.dryRun(plan)
     if (plan.queued === 0) {
       if (!this.jsonEnabled()) this.log(t.nothingToDo(plan.id))
@@ -99,6 +103,10 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     return result
   }
 
+  private logLines(lines: string[]): void {
+    for (const line of lines) this.log(line)
+  }
+
   private async plan(): Promise<BroadcastPlan> {
     const f = this.flags
     const ctx = {now: this.now(), operator: this.operator()}
@@ -106,14 +114,14 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     if (id !== undefined) {
       const kind = f.resume === undefined ? 'retry-failed' : 'resume'
       return planResume(this.folder(), {
-        id, kind, rate: f.rate, retryUncertain: f['retry-uncertain'],
+        attach: f.attach, id, kind, rate: f.rate, retryUncertain: f['retry-uncertain'],
       }, ctx, process.env)
     }
 
     if (f['retry-uncertain']) throw new CervenoError('USAGE', {detail: t.retryUncertainAlone})
     if (f.file === undefined) throw new CervenoError('USAGE', {detail: t.needFile})
     const input = {
-      file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
+      attach: f.attach, file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
     } as const
     return planBroadcast(this.folder(), input, ctx, process.env)
   }
@@ -154,6 +162,15 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
       process.off('SIGTERM', onSignal)
     }
   }
+}
+
+/** Title, attachment and cost: the lines of issue 17 under the plan. */
+function planExtras(plan: BroadcastPlan, dryRun: boolean): string[] {
+  return [
+    ...headerLines(plan.manifest.header),
+    ...mediaLines(plan.media, dryRun),
+    ...estimatedCostLines(plan.queued, plan.manifest.pricePerMessage ?? plan.config.pricePerMessage),
+  ]
 }
 
 function planView(plan: BroadcastPlan): Parameters<typeof t.plan>[0] {

@@ -5,6 +5,7 @@
  */
 import {CervenoError} from '../errors.js'
 import {isE164, toWaId} from '../phone.js'
+import {type HeaderComponent} from './header.js'
 
 /** Template body parameter limit when the template has other components (cloud-api.md §1). */
 export const TEMPLATE_PARAMETER_MAX = 1024
@@ -83,6 +84,8 @@ export interface TemplateRef {
 export interface MessageOptions {
   /** Echoed untouched in status webhooks: carry the send-attempt id (cloud-api.md §7.4). */
   callbackData?: string
+  /** A header component (title or media) put before the body. */
+  header?: HeaderComponent
   /** Overrides the length limit of validateNotice. */
   maxLength?: number
 }
@@ -92,7 +95,7 @@ export interface TemplateMessage {
   messaging_product: 'whatsapp'
   recipient_type: 'individual'
   template: {
-    components: Array<{
+    components: Array<HeaderComponent | {
       parameters: Array<{parameter_name?: string; text: string; type: 'text'}>
       type: 'body'
     }>
@@ -126,7 +129,7 @@ export function buildTemplateMessage(
 ): TemplateMessage {
   const to = recipient(toE164)
   assertValid(bodyText, 'template', options)
-  const parameter: TemplateMessage['template']['components'][number]['parameters'][number] = {
+  const parameter: {parameter_name?: string; text: string; type: 'text'} = {
     type: 'text',
     text: flattenParameter(bodyText),
   }
@@ -140,7 +143,9 @@ export function buildTemplateMessage(
       template: {
         name: template.name,
         language: {code: template.language, policy: 'deterministic'},
-        components: [{type: 'body', parameters: [parameter]}],
+        components: options.header
+          ? [options.header, {type: 'body', parameters: [parameter]}]
+          : [{type: 'body', parameters: [parameter]}],
       },
     },
     options.callbackData,
