@@ -22,7 +22,15 @@ export interface Config {
   schemaVersion: number
   selfNames: string[]
   serviceNumber: string
-  template: {language: string; name: string}
+  /**
+   * The approved template and, by variable name, values of its body variables other than the one the notice
+   * fills (e.g. {"2": "Comune di Cerveno"}); absent in older folders.
+   */
+  template: {language: string; name: string; parameters?: Record<string, string>}
+  /** WhatsApp Business Account id (digits), for reading the template; '' = not set. */
+  wabaId?: string
+  /** Public URL of the webhook receiver (`webhook serve`), whose /healthz doctor checks; '' = not set. */
+  webhookUrl?: string
 }
 
 /** Cerveno's own service, as its public page describes it. Another comune edits config.json. */
@@ -41,6 +49,8 @@ export function defaultConfig(): Config {
     selfNames: ['Comune di Cerveno'],
     serviceNumber: '+393316509570',
     template: {language: 'it', name: 'avviso_servizio_info'},
+    wabaId: '',
+    webhookUrl: '',
   }
 }
 
@@ -55,6 +65,20 @@ const MIGRATIONS: Record<number, Migration> = {}
 const isString = (v: unknown): v is string => typeof v === 'string'
 const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1000
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0
+
+/**
+ * Fields added after version 1 are optional (absent = not set), so older folders read unchanged and need no
+ * migration step. Returns the first invalid one.
+ */
+function badOptionalField(config: Config): string | undefined {
+  const {parameters} = config.template
+  if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)
+    || !Object.values(parameters).every(v => isString(v)))) return 'template.parameters'
+  if (config.wabaId !== undefined && (!isString(config.wabaId) || !/^\d{0,30}$/.test(config.wabaId.trim()))) return 'wabaId'
+  if (config.webhookUrl !== undefined && !isString(config.webhookUrl)) return 'webhookUrl'
+  if (config.pricePerMessage !== undefined && !isPrice(config.pricePerMessage)) return 'pricePerMessage'
+  return undefined
+}
 
 /** Validates a parsed config.json, migrating older versions forward. Returns the config and whether it migrated. */
 export function loadConfig(raw: unknown, file: string): {config: Config; migratedFrom?: number} {
@@ -81,6 +105,7 @@ export function loadConfig(raw: unknown, file: string): {config: Config; migrate
   if (!isPositive(config.messagingLimit)) throw bad('messagingLimit')
   if (!isPositive(config.retentionMonths)) throw bad('retentionMonths')
   if (!isString(config.template.name) || !isString(config.template.language)) throw bad('template')
-  if (config.pricePerMessage !== undefined && !isPrice(config.pricePerMessage)) throw bad('pricePerMessage')
+  const optional = badOptionalField(config)
+  if (optional) throw bad(optional)
   return start === SCHEMA_VERSION ? {config} : {config, migratedFrom: start}
 }

@@ -47,6 +47,13 @@ export interface SendResult {
 export interface CloudApiClient {
   /** Destroys the keep-alive sockets (in-flight requests fail). */
   close(): void
+  /** Reads the business number's fields (`GET /{phone-number-id}?fields=…`, cloud-api.md §9.1). */
+  getPhoneNumber(fields: readonly string[]): Promise<Record<string, unknown>>
+  /**
+   * Reads the definitions of the templates called `name`, one per language, as Meta returns them
+   * (`GET /{waba-id}/message_templates?name=…&fields=…`, cloud-api.md §9.2); the caller validates each one.
+   */
+  getTemplates(wabaId: string, name: string): Promise<unknown[]>
   send(body: OutgoingMessage, options?: {signal?: AbortSignal}): Promise<SendResult>
   /** POST /{phone-number-id}/media (multipart, cloud-api.md §9.3): the id to put in a media header. */
   uploadMedia(file: MediaUpload, options?: {signal?: AbortSignal}): Promise<{id: string}>
@@ -181,6 +188,8 @@ const BEFORE_CONNECT = new Set([
   'ENOTFOUND',
 ])
 
+const TEMPLATE_FIELDS = 'name,status,category,language,components,parameter_format'
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost'])
 const IDLE_SOCKET_MS = 4000
 
@@ -235,10 +244,37 @@ export function createCloudApiClient(options: CloudApiClientOptions): CloudApiCl
     return instance
   }
 
+  // Reads only: GET, no body, the same error type as sends (a read is never retried by itself).
+  const root = url.replace(/\/[^/]+\/messages$/, '')
+  const read = async (target: string, query: Record<string, string>): Promise<unknown> => {
+    let response: AxiosResponse<string>
+    try {
+      const client = await loaded()
+      response = await client.get<string>(`${target}?${new URLSearchParams(query).toString()}`, {
+        headers: {Authorization: `Bearer ${token}`},
+      })
+    } catch (error) {
+      throw transportError(error, token)
+    }
+
+    if (response.status >= 200 && response.status < 300) return parseJson(response.data)
+    throw responseError(response, token)
+  }
+
   return {
     close() {
       httpAgent.destroy()
       httpsAgent.destroy()
+    },
+    async getPhoneNumber(fields) {
+      const json = await read(`${root}/${options.phoneNumberId}`, {fields: fields.join(',')})
+      return obj(json) ?? {}
+    },
+    async getTemplates(wabaId, name) {
+      if (!/^\d{1,30}$/.test(wabaId)) throw new CervenoError('CONFIG_INVALID', {key: 'WHATSAPP_BUSINESS_ACCOUNT_ID', problem: 'format'})
+      const json = await read(`${root}/${wabaId}/message_templates`, {fields: TEMPLATE_FIELDS, limit: '100', name})
+      const data = obj(json)?.data
+      return Array.isArray(data) ? data : []
     },
     async send(body, sendOptions = {}) {
       let response: AxiosResponse<string>
@@ -324,7 +360,7 @@ function interpretUpload(response: AxiosResponse<string>, token: string): {id: s
     })
   }
 
-  return graphFailure(response, parseJson(response.data), token)
+  throw responseError(response, token)
 }
 
 function interpret(response: AxiosResponse<string>, token: string): SendResult {
@@ -351,12 +387,13 @@ function interpret(response: AxiosResponse<string>, token: string): SendResult {
     })
   }
 
-  return graphFailure(response, json, token)
+  throw responseError(response, token)
 }
 
-/** A Graph error answer as a WhatsAppApiError (safe fields only). */
-function graphFailure(response: AxiosResponse<string>, json: unknown, token: string): never {
+/** The WhatsAppApiError of a non-2xx answer: Meta's code, details and trace id, never the request. */
+function responseError(response: AxiosResponse<string>, token: string): WhatsAppApiError {
   const {status} = response
+  const json = parseJson(response.data)
   const header = (name: string): string | undefined => {
     const value: unknown = response.headers[name]
     return typeof value === 'string' ? value : undefined
@@ -366,7 +403,7 @@ function graphFailure(response: AxiosResponse<string>, json: unknown, token: str
   const code = num(error?.code)
   const details = safeText(str(obj(error?.error_data)?.details), token)
   const retryAfterMs = parseRetryAfter(header('retry-after'), Date.now())
-  throw new WhatsAppApiError({
+  return new WhatsAppApiError({
     bodyMayHaveReachedServer: true,
     classification: classifyApiError({
       code, details, httpStatus: status, subcode: num(error?.error_subcode),

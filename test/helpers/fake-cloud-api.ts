@@ -17,6 +17,37 @@ export const FAKE_VERSION = 'v24.0'
 export const FAKE_DISPLAY_NUMBER = '390364000000'
 export const FAKE_WABA_ID = '102290129340398'
 
+/** The number's fields as a healthy, verified number answers them (cloud-api.md §9.1). */
+export const FAKE_PHONE_NUMBER_FIELDS: Readonly<Record<string, unknown>> = {
+  code_verification_status: 'VERIFIED',
+  display_phone_number: '+39 0364 000000',
+  id: FAKE_PHONE_NUMBER_ID,
+  name_status: 'APPROVED',
+  quality_rating: 'GREEN',
+  status: 'CONNECTED',
+  throughput: {level: 'STANDARD'},
+  verified_name: 'Comune di Cerveno',
+  whatsapp_business_manager_messaging_limit: 'TIER_2K',
+}
+
+/** A template definition as message_templates returns it; `overrides` replace whole fields. */
+export function fakeTemplate(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    category: 'UTILITY',
+    components: [
+      {format: 'TEXT', text: 'Comune di Cerveno', type: 'HEADER'},
+      {text: 'Avviso ai cittadini iscritti: {{1}}', type: 'BODY'},
+      {text: 'Servizio Info - rispondere STOP per non ricevere più avvisi', type: 'FOOTER'},
+    ],
+    id: '1234567890',
+    language: 'it',
+    name: 'avviso_servizio_info',
+    parameter_format: 'POSITIONAL',
+    status: 'APPROVED',
+    ...overrides,
+  }
+}
+
 export interface FakeResponse {
   body?: unknown
   headers?: Record<string, string>
@@ -69,8 +100,17 @@ export interface FakeCloudApiOptions {
   latencyMs?: ((request: RecordedRequest, n: number) => number) | number
   /** Synchronous per-recipient rejection (HTTP 400), 131026 by default. Numbers with or without '+'. */
   permanent?: {code?: number; recipients: string[]}
+  /** GET /{phone-number-id}?fields=…: the number's fields (default FAKE_PHONE_NUMBER_FIELDS); only those asked are answered. */
+  phoneNumber?: Record<string, unknown>
   /** Default FAKE_PHONE_NUMBER_ID. */
   phoneNumberId?: string
+  /** An error answer (e.g. graphError(401, 190, …)) instead of the read of the number or of the templates. */
+  readErrors?: {phoneNumber?: FakeResponse; templates?: FakeResponse}
+  /**
+   * GET /{waba-id}/message_templates?name=…: the WABA's template definitions (default [fakeTemplate()]). A send
+   * of one of them whose body parameters do not match its placeholders gets 132000, as Meta answers.
+   */
+  templateDefinitions?: Array<Record<string, unknown>>
   /** When set, other template name/language pairs get 132001. */
   templates?: Array<{language: string; name: string}>
   /** HTTP 429 + 130429 (by default) for request numbers and/or a seeded fraction of requests. */
@@ -93,6 +133,8 @@ export interface FakeCloudApiOptions {
   validate?: boolean
   /** Default: any vNN.N. */
   version?: string
+  /** Default FAKE_WABA_ID. */
+  wabaId?: string
   /** The wa_id Meta reports for a `to` (default the digits themselves). */
   waIdFor?: (to: string) => string
 }
@@ -201,6 +243,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     if (hooked === 'drop') return 'drop'
     if (hooked) return {outcome: {kind: 'custom', status: hooked.status}, response: hooked}
     if (options.dropRequests?.includes(request.n)) return 'drop'
+    if (request.method === 'GET') return read(request)
 
     const failure = authFailure(request) ?? (request.bytes === undefined && options.validate !== false ? invalidBody(request) : undefined)
     if (failure) return asError(failure)
@@ -269,12 +312,55 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     }
   }
 
-  function authFailure(request: RecordedRequest): FakeResponse | undefined {
+  /** The reads of cloud-api.md §9: the number's fields and the WABA's templates. */
+  function read(request: RecordedRequest): Decision {
+    const refused = tokenFailure(request)
+    if (refused) return asError(refused)
+    const url = new URL(request.path, 'http://fake')
+    const [, version, id, edge, extra] = url.pathname.split('/')
+    const versionOk = options.version === undefined ? /^v\d+\.\d+$/.test(version ?? '') : version === options.version
+    const answer = (body: unknown) => ({outcome: {kind: 'custom' as const, status: 200}, response: {body, status: 200}})
+    if (versionOk && id === (options.phoneNumberId ?? FAKE_PHONE_NUMBER_ID) && edge === undefined) {
+      if (options.readErrors?.phoneNumber) return asError(options.readErrors.phoneNumber)
+      const fields = options.phoneNumber ?? FAKE_PHONE_NUMBER_FIELDS
+      const asked = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean)
+      return answer(Object.fromEntries([['id', id], ...asked.filter(f => f in fields).map(f => [f, fields[f]])]))
+    }
+
+    if (versionOk && id === (options.wabaId ?? FAKE_WABA_ID) && edge === 'message_templates' && extra === undefined) {
+      if (options.readErrors?.templates) return asError(options.readErrors.templates)
+      const name = url.searchParams.get('name')
+      const all = options.templateDefinitions ?? [fakeTemplate()]
+      // Meta matches the name as a prefix filter; the tests only need "same name".
+      const data = all.filter(t => name === null || t.name === name)
+      return answer({data, paging: {cursors: {after: 'QVFIUa', before: 'QVFIUb'}}})
+    }
+
+    return asError(graphError(
+      400,
+      100,
+      `Unsupported get request. Object with ID '${id ?? ''}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`,
+      undefined,
+      33,
+      'GraphMethodException',
+    ))
+  }
+
+  function tokenFailure(request: RecordedRequest): FakeResponse | undefined {
     const token = bearer(request.authorization)
     const accepted = options.acceptedTokens ?? [FAKE_TOKEN]
     if (token === undefined || !accepted.includes(token)) {
       return graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token', undefined, undefined, 'OAuthException')
     }
+
+    return undefined
+  }
+
+  function authFailure(request: RecordedRequest): FakeResponse | undefined {
+    const refused = tokenFailure(request)
+    if (refused) return refused
+    const token = bearer(request.authorization)!
+    const accepted = options.acceptedTokens ?? [FAKE_TOKEN]
 
     const expiry = options.tokenExpiry
     if (expiry && token === (expiry.token ?? accepted[0]) && (successesByToken.get(token) ?? 0) >= expiry.afterSuccesses) {
@@ -341,6 +427,9 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     }
 
     const components = Array.isArray(template?.components) ? template.components : []
+    const mismatch = parameterCountMismatch(name, language, components)
+    if (mismatch) return mismatch
+
     for (const component of components) {
       const parameters = obj(component)?.parameters
       for (const parameter of Array.isArray(parameters) ? parameters : []) {
@@ -368,6 +457,18 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     }
 
     return undefined
+  }
+
+  /** 132000 when the body's parameters differ in number from the placeholders of a known definition. */
+  function parameterCountMismatch(name: string, language: string, components: unknown[]): FakeResponse | undefined {
+    const definition = options.templateDefinitions?.find(t => t.name === name && t.language === language)
+    if (!definition) return undefined
+    const bodyText = (definition.components as Json[]).find(c => c.type === 'BODY')?.text
+    const placeholders = new Set(String(bodyText ?? '').match(/{{\s*\w+\s*}}/g) ?? []).size
+    const body = components.map(c => obj(c)).find(c => c?.type === 'body')
+    const sent = Array.isArray(body?.parameters) ? body.parameters.length : 0
+    if (sent === placeholders) return undefined
+    return graphError(400, 132_000, 'Number of parameters does not match the expected number of params', `body: number of localizable_params (${sent}) does not match the expected number of params (${placeholders})`)
   }
 
   server.on('connection', socket => {
