@@ -7,26 +7,43 @@ import {
   type AttachmentFile, type HeaderNeed, type MediaRecord, mediaReusable,
 } from '../core/broadcast/media.js'
 import {flattenParameter, type NoticeMode, validateNotice} from '../core/broadcast/payload.js'
+import {templateShape} from '../core/broadcast/template.js'
 import {isTitleProblem, splitTitle} from '../core/broadcast/title.js'
 import {type Config} from '../core/config.js'
 import {CervenoError} from '../core/errors.js'
 import {attachmentKind, inspectAttachment, readAttachmentBytes} from '../io/attachment.js'
 import {type CloudApiClient, isWhatsAppApiError} from '../io/cloud-api.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
-import {type Notice} from './broadcast-settings.js'
+import {type Notice, resolveApiSettings} from './broadcast-settings.js'
+import {loadTemplate, resolveWabaId, TEMPLATE_CACHE_MAX_AGE_MS} from './template.js'
 
 /**
  * What the header of the run's template wants, from its definition (cached or read from Meta); undefined
  * when the definition cannot be had.
  */
 export async function templateHeaderNeed(
-  _folder: DataFolder,
-  _config: Config,
-  _env: NodeJS.ProcessEnv,
-  _template: {language: string; name: string},
-  _ctx: MutationContext,
+  folder: DataFolder,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  template: {language: string; name: string; offline?: boolean},
+  ctx: MutationContext,
 ): Promise<HeaderNeed | undefined> {
-  return undefined
+  let loaded
+  try {
+    loaded = await loadTemplate(folder, {api: resolveApiSettings(env, config, false), wabaId: resolveWabaId(env, config)}, {
+      language: template.language,
+      maxAgeMs: TEMPLATE_CACHE_MAX_AGE_MS,
+      name: template.name,
+      now: ctx.now,
+      offline: template.offline,
+      operator: ctx.operator,
+    })
+  } catch {
+    // A read that fails is not this step's concern: the send itself will say what Meta refuses.
+    return undefined
+  }
+
+  return loaded?.definition ? headerNeed(templateShape(loaded.definition).header) : undefined
 }
 
 /** What the template's header wants, from its shape (the `header` of templateShape); undefined when unknown. */
@@ -78,7 +95,7 @@ export async function composeNotice(input: {
   if (input.need === undefined && attach !== undefined) need = (await attachmentKind(attach)) ?? 'document'
   if (need === 'text') {
     if (attach !== undefined) await inspectAttachment(attach, need, input.template)
-    const split = splitTitle(notice.text)
+    const split = splitTitle(notice.text, 1 + (notice.leadingLines ?? 0))
     if (isTitleProblem(split)) {
       const {code, ...params} = split
       throw new CervenoError('NOTICE_INVALID', {file: notice.file, problem: code, ...params})

@@ -87,6 +87,8 @@ export interface NewBroadcastInput {
   file: string
   language?: string
   mode: NoticeMode
+  /** A dry run: nothing is read from Meta (the template's definition only from the cache). */
+  offline?: boolean
   rate?: number
   template?: string
   /** --to: a test send to one number. */
@@ -138,7 +140,7 @@ export async function planBroadcast(
   const rate = input.rate ?? Math.max(1, Math.round(config.rate))
   const template = input.mode === 'template' ? {language: input.language ?? config.template.language, name: input.template ?? config.template.name} : null
   const id = newRunId(ctx.now)
-  const need = template === null ? undefined : await templateHeaderNeed(folder, config, env, template, ctx)
+  const need = template === null ? undefined : await templateHeaderNeed(folder, config, env, {...template, offline: input.offline}, ctx)
   const composed = await composeNotice({
     attach: input.attach, mode: input.mode, need, notice, template: template?.name ?? '',
   })

@@ -9,7 +9,7 @@ import {type AddressInfo, type Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
 
 import {isInvalidParameter} from '../../src/core/broadcast/payload.js'
-import {FakeMediaStore, type FakeUpload} from './fake-media.js'
+import {FakeMediaStore, type FakeUpload, headerMismatch} from './fake-media.js'
 
 export const FAKE_TOKEN = 'fake-token-for-tests-0001'
 export const FAKE_PHONE_NUMBER_ID = '106540352242922'
@@ -428,6 +428,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
 
     const components = Array.isArray(template?.components) ? template.components : []
     const mismatch = parameterCountMismatch(name, language, components)
+      ?? headerMismatch(options.templateDefinitions?.find(t => t.name === name && t.language === language), components, graphError)
     if (mismatch) return mismatch
 
     for (const component of components) {

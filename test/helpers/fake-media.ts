@@ -121,3 +121,30 @@ export class FakeMediaStore {
     return undefined
   }
 }
+
+type Json = Record<string, unknown>
+type ErrorAnswer = (status: number, code: number, title: string, details?: string) => MediaAnswer
+
+/**
+ * What Meta answers when the header sent does not fit the template's definition: 132000 for a missing or extra
+ * header parameter, 132012 for a media of the other type, 100 for a title Meta would not take.
+ */
+export function headerMismatch(definition: Json | undefined, components: unknown[], error: ErrorAnswer): MediaAnswer | undefined {
+  if (!definition) return undefined
+  const header = (definition.components as Json[]).find(c => c.type === 'HEADER')
+  const format = String(header?.format ?? 'TEXT')
+  const wantsText = header !== undefined && format === 'TEXT' && /{{\s*\w+\s*}}/.test(String(header.text ?? ''))
+  const wants = header === undefined || (format === 'TEXT' && !wantsText) ? 'none' : (wantsText ? 'text' : format.toLowerCase())
+  const sent = components.find(c => (c as Json | null)?.type === 'header') as Json | undefined
+  const parameter = (Array.isArray(sent?.parameters) ? sent.parameters[0] : undefined) as Json | undefined
+  const count = (message: string) => error(400, 132_000, 'Number of parameters does not match the expected number of params', message)
+  if (wants === 'none') return sent === undefined ? undefined : count('header: the template has no header parameter')
+  if (parameter === undefined) return count(`header: expected 1 ${wants} parameter`)
+  if (parameter.type !== wants) return error(400, 132_012, 'Parameter format does not match format in the created template', `header: expected ${wants}`)
+  if (wants === 'text') {
+    const text = parameter.text
+    if (typeof text !== 'string' || text.length > 60 || /[\n\t*_~`]/.test(text)) return error(400, 100, 'Invalid parameter', 'header text: at most 60 characters, no new-line or formatting characters')
+  }
+
+  return undefined
+}

@@ -121,7 +121,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     if (f['retry-uncertain']) throw new CervenoError('USAGE', {detail: t.retryUncertainAlone})
     if (f.file === undefined) throw new CervenoError('USAGE', {detail: t.needFile})
     const input = {
-      attach: f.attach, file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
+      attach: f.attach, file: f.file, language: f.language, mode: f.text ? 'text' : 'template', offline: f['dry-run'], rate: f.rate, template: f.template, to: f.to,
     } as const
     return planBroadcast(this.folder(), input, ctx, process.env)
   }

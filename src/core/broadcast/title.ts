@@ -26,15 +26,15 @@ export interface TitledNotice {
 }
 
 /**
- * Splits `text` (line breaks already normalised to \n, as read from the file, not trimmed) into title and body.
+ * Splits `text` (line breaks normalised to \n) into title and body; `firstLine` is the file line `text` starts at.
  * Returns the problem instead when the first line cannot be a header parameter. Lengths count UTF-16 units
  * (an emoji counts 2): the safe side.
  */
-export function splitTitle(text: string): TitledNotice | TitleProblem {
+export function splitTitle(text: string, firstLine = 1): TitledNotice | TitleProblem {
   const lines = text.split('\n')
   const index = lines.findIndex(l => l.trim() !== '')
   if (index === -1) return {code: 'titleMissing'}
-  const line = index + 1
+  const line = index + firstLine
   const raw = lines[index].trim()
   const bad = FORMATTING.exec(raw)
   if (bad) return {char: bad[0], code: 'titleFormatting', line, title: raw}
