@@ -127,7 +127,9 @@ export function runAttachment(header: RunHeader | undefined): AttachmentFile | u
 export async function checkResumeAttachment(header: RunHeader | undefined, attach: string | undefined, runId: string): Promise<string | undefined> {
   const attachment = runAttachment(header)
   if (attach === undefined) return undefined
-  if (attachment === undefined) throw new CervenoError('ATTACHMENT_MISMATCH', {file: attach, header: header?.kind ?? 'none', problem: 'attachNotWanted', template: runId})
+  if (attachment === undefined) throw new CervenoError('ATTACHMENT_MISMATCH', {
+    file: attach, header: header?.kind ?? 'none', problem: 'attachNotWanted', template: runId,
+  })
   const given = await inspectAttachment(attach, attachment.kind, runId)
   if (given?.sha256 !== attachment.sha256) throw new CervenoError('ATTACHMENT_INVALID', {file: attach, id: runId, problem: 'changed'})
   return attach

@@ -51,7 +51,7 @@ export function buildMessage(
 }
 
 /** The attachment's upload as this invocation will find it: reused (recorded, younger than 30 days) or to do. */
-export type MediaPlan = {record: MediaRecord; reuse: true} | {expired: boolean; reuse: false}
+export type MediaPlan = {expired: boolean; reuse: false} | {record: MediaRecord; reuse: true}
 
 /** What the clerk sees before anything is sent (and all --dry-run shows). */
 export interface BroadcastPlan {
@@ -229,9 +229,11 @@ export async function planResume(folder: DataFolder, input: ResumeInput, ctx: Mu
     id: input.id,
     kind: input.kind,
     manifest,
-    preview: first === undefined ? null : previewFor(manifest, endpointUrl(api), {
-      attempt: ledger.attempts[first] + 1, index: first, mediaId: media?.reuse ? media.record.id : undefined, phone: phones[first],
-    }, api.token),
+    preview: first === undefined
+      ? null
+      : previewFor(manifest, endpointUrl(api), {
+        attempt: ledger.attempts[first] + 1, index: first, mediaId: media?.reuse ? media.record.id : undefined, phone: phones[first],
+      }, api.token),
     queued: queue.length,
     rate,
     recipients: phones.length,

@@ -16,10 +16,10 @@ import {
 } from '../io/journal.js'
 import {withLock} from '../io/lock.js'
 import {BroadcastEngine, type EngineProgress, type EngineResult} from './broadcast-engine.js'
+import {ensureMedia, runAttachment} from './broadcast-header.js'
 import {
   activePhones, type BroadcastPlan, type BroadcastResult, buildMessage, loadLedger, newRunId,
 } from './broadcast-plan.js'
-import {ensureMedia, runAttachment} from './broadcast-header.js'
 import {type ApiSettings} from './broadcast-settings.js'
 
 export interface RunHooks {

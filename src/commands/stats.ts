@@ -1,6 +1,6 @@
 import {gatherStats} from '../app/stats.js'
-import {formatEuro, type MonthCost} from '../core/broadcast/cost.js'
 import {BaseCommand} from '../base-command.js'
+import {formatEuro, type MonthCost} from '../core/broadcast/cost.js'
 import {bar, padEnd} from '../core/stats/chart.js'
 import {type Stats as StatsData} from '../core/stats/stats.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
@@ -52,7 +52,9 @@ export default class Stats extends BaseCommand<typeof Stats> {
 
     if (s.cost) {
       this.log('')
-      this.log(notices.monthCost({messages: String(s.cost.messages), month: t.month(s.cost.month), pending: s.cost.runsWithoutStatuses, total: formatEuro(s.cost.total)}))
+      this.log(notices.monthCost({
+        messages: String(s.cost.messages), month: t.month(s.cost.month), pending: s.cost.runsWithoutStatuses, total: formatEuro(s.cost.total),
+      }))
     }
   }
 }

@@ -50,7 +50,7 @@ export async function attachmentKind(file: string): Promise<MediaKind | undefine
  */
 export async function inspectAttachment(file: string | undefined, header: HeaderNeed, template: string): Promise<AttachmentFile | undefined> {
   if (file === undefined) {
-    const problem = attachmentProblem(header, undefined)
+    const problem = attachmentProblem(header)
     if (problem) throw new CervenoError('ATTACHMENT_MISMATCH', {...problem, problem: problem.code, template})
     return undefined
   }
@@ -60,7 +60,9 @@ export async function inspectAttachment(file: string | undefined, header: Header
   const problem = attachmentProblem(header, {size, sniffed})
   if (problem) {
     const code = problem.code === 'attachNotWanted' || problem.code === 'attachRequired' ? 'ATTACHMENT_MISMATCH' : 'ATTACHMENT_INVALID'
-    throw new CervenoError(code, {...problem, file, problem: problem.code, template})
+    throw new CervenoError(code, {
+      ...problem, file, problem: problem.code, template,
+    })
   }
 
   let sha256: string

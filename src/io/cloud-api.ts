@@ -291,6 +291,8 @@ export function createCloudApiClient(options: CloudApiClientOptions): CloudApiCl
       return interpret(response, token)
     },
     async uploadMedia(file, uploadOptions = {}) {
+      // Global in Node 20 without a flag (marked stable in 21); axios streams it with its boundary.
+      // eslint-disable-next-line n/no-unsupported-features/node-builtins
       const form = new FormData()
       form.append('messaging_product', 'whatsapp')
       form.append('type', file.mime)

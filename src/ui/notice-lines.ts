@@ -1,5 +1,5 @@
 /** The lines about a notice's title, attachment and cost in the plan (confirmation, --dry-run) and in `broadcast show`. */
-import {cost, formatCost} from '../core/broadcast/cost.js'
+import {cost, type CostFigure, formatCost} from '../core/broadcast/cost.js'
 import {type RunHeader} from '../core/broadcast/header.js'
 import {type MediaRecord} from '../core/broadcast/media.js'
 import {formatItalian} from '../core/time.js'
@@ -29,7 +29,7 @@ export function estimatedCostLines(messages: number, price: number | undefined):
 }
 
 /** `broadcast show`: the estimate for the run's recipients and the figure from delivered statuses. */
-export function reportCostLines(c: undefined | {actual: null | {messages: number; price: number; total: number}; estimated: {messages: number; price: number; total: number}}): string[] {
+export function reportCostLines(c: undefined | {actual: CostFigure | null; estimated: CostFigure}): string[] {
   if (c === undefined) return []
   return [t.costEstimated(formatCost(c.estimated)), c.actual === null ? t.costActualNone : t.costActual(formatCost(c.actual))]
 }

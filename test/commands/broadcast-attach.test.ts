@@ -9,10 +9,10 @@ import {
 import {
   FAKE_TOKEN, type FakeCloudApi, startFakeCloudApi,
 } from '../helpers/fake-cloud-api.js'
+import {pdfBytes} from '../helpers/media-files.js'
 import {
   acceptedCounts, apiEnv, assertSecretAbsent, journal, runIds, seedSubscribers, writeNotice,
 } from './broadcast.helpers.js'
-import {pdfBytes} from '../helpers/media-files.js'
 
 interface Message {
   template: {components: Array<{parameters: Array<Record<string, unknown>>; type: string}>}

@@ -73,6 +73,8 @@ export interface RecordedRequest {
   bytes?: Buffer
   /** Which TCP connection carried it (1-based): equal numbers mean a reused keep-alive socket. */
   connection: number
+  /** Media uploads only: the request's Content-Type (multipart with its boundary). */
+  contentType?: string
   method: string
   /** 1-based arrival number, counting every request. */
   n: number
@@ -83,8 +85,6 @@ export interface RecordedRequest {
   receivedAt: number
   /** performance.now() when the request headers arrived (monotonic, fractional ms). */
   receivedAtMs: number
-  /** Media uploads only: the request's Content-Type (multipart with its boundary). */
-  contentType?: string
   /** body.to without '+', when present. */
   to?: string
 }
@@ -158,9 +158,9 @@ export interface FakeCloudApi {
   configure(patch: Partial<FakeCloudApiOptions>): void
   readonly port: number
   readonly requests: RecordedRequest[]
+  statusWebhooks(options?: StatusWebhookOptions): WebhookEnvelope[]
   /** Media uploads accepted (POST /{phone-number-id}/media), in order. */
   readonly uploads: FakeUpload[]
-  statusWebhooks(options?: StatusWebhookOptions): WebhookEnvelope[]
 }
 
 const digits = (phone: string): string => phone.replace(/^\+/, '')
@@ -251,7 +251,6 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
       const answer = media.handle({bytes: request.bytes, contentType: request.contentType, n: request.n}, graphError)
       return answer.status === 200 ? {outcome: {kind: 'custom', status: 200}, response: answer} : asError(answer)
     }
-
 
     const {throttle} = options
     if (throttle) {
@@ -512,8 +511,8 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     },
     port,
     requests,
-    uploads: media.uploads,
     statusWebhooks: webhookOptions => statusWebhooksFor(requests, webhookOptions),
+    uploads: media.uploads,
   }
 }
 

@@ -73,6 +73,20 @@ export type MediaAnswer = {body?: unknown; status: number}
 export class FakeMediaStore {
   readonly uploads: FakeUpload[] = []
 
+  /** An error answer for a media header parameter that names no uploaded id of the right type, else undefined. */
+  checkParameter(
+    parameter: Record<string, unknown>,
+    error: (status: number, code: number, title: string, details?: string) => MediaAnswer,
+  ): MediaAnswer | undefined {
+    const kind = parameter.type as string
+    const media = parameter[kind] as Record<string, unknown> | undefined
+    const upload = this.uploads.find(u => u.id === media?.id)
+    if (!upload) return error(400, 131_009, 'Parameter value is not valid', `Media id ${String(media?.id)} was not uploaded to this number.`)
+    const expected = kind === 'document' ? 'application/pdf' : 'image/'
+    if (!upload.type?.startsWith(expected)) return error(400, 132_012, 'Parameter format does not match format in the created template', 'Media type does not match the header.')
+    return undefined
+  }
+
   /** The answer to one upload request. `error` builds Meta's error envelope. */
   handle(
     request: {bytes: Buffer; contentType?: string; n: number},
@@ -106,20 +120,6 @@ export class FakeMediaStore {
     })
     return {body: {id}, status: 200}
   }
-
-  /** An error answer for a media header parameter that names no uploaded id of the right type, else undefined. */
-  checkParameter(
-    parameter: Record<string, unknown>,
-    error: (status: number, code: number, title: string, details?: string) => MediaAnswer,
-  ): MediaAnswer | undefined {
-    const kind = parameter.type as string
-    const media = parameter[kind] as Record<string, unknown> | undefined
-    const upload = this.uploads.find(u => u.id === media?.id)
-    if (!upload) return error(400, 131_009, 'Parameter value is not valid', `Media id ${String(media?.id)} was not uploaded to this number.`)
-    const expected = kind === 'document' ? 'application/pdf' : 'image/'
-    if (!upload.type?.startsWith(expected)) return error(400, 132_012, 'Parameter format does not match format in the created template', 'Media type does not match the header.')
-    return undefined
-  }
 }
 
 type Json = Record<string, unknown>
@@ -142,7 +142,7 @@ export function headerMismatch(definition: Json | undefined, components: unknown
   if (parameter === undefined) return count(`header: expected 1 ${wants} parameter`)
   if (parameter.type !== wants) return error(400, 132_012, 'Parameter format does not match format in the created template', `header: expected ${wants}`)
   if (wants === 'text') {
-    const text = parameter.text
+    const {text} = parameter
     if (typeof text !== 'string' || text.length > 60 || /[\n\t*_~`]/.test(text)) return error(400, 100, 'Invalid parameter', 'header text: at most 60 characters, no new-line or formatting characters')
   }
 

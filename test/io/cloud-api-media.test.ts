@@ -38,10 +38,10 @@ describe('Cloud API client: media upload (multipart, against the stand-in)', () 
     const client = createCloudApiClient(fake.clientOptions())
     const bad = createCloudApiClient(fake.clientOptions({token: 'another-secret-token-123'}))
     try {
-      const mismatch = await client.uploadMedia({bytes: pngBytes(), fileName: 'a.pdf', mime: 'application/pdf'}).then(() => undefined, (error: unknown) => error)
+      const mismatch = await client.uploadMedia({bytes: pngBytes(), fileName: 'a.pdf', mime: 'application/pdf'}).then(() => {}, (error: unknown) => error)
       assert.ok(mismatch instanceof WhatsAppApiError)
       assert.deepEqual([mismatch.code, mismatch.httpStatus], [131_053, 400])
-      const refused = await bad.uploadMedia({bytes: pdfBytes(), fileName: 'a.pdf', mime: 'application/pdf'}).then(() => undefined, (error: unknown) => error)
+      const refused = await bad.uploadMedia({bytes: pdfBytes(), fileName: 'a.pdf', mime: 'application/pdf'}).then(() => {}, (error: unknown) => error)
       assert.ok(refused instanceof WhatsAppApiError)
       assert.deepEqual([refused.code, refused.class], [190, 'fatal'])
       for (const [error, token] of [[mismatch, FAKE_TOKEN], [refused, 'another-secret-token-123']] as const) {

@@ -16,7 +16,6 @@ export interface CostFigure {
   total: number
 }
 
-
 export function cost(messages: number, price: number): CostFigure {
   const micro = Math.round(price * MICRO) * messages
   return {messages, price, total: Math.round(micro / (MICRO / 100)) / 100}

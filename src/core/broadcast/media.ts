@@ -78,7 +78,7 @@ export type AttachmentProblem
  */
 export function attachmentProblem(
   header: HeaderNeed,
-  file: undefined | {size: number; sniffed: Sniffed | undefined},
+  file?: {size: number; sniffed: Sniffed | undefined},
 ): AttachmentProblem | null {
   if (file === undefined) return header === 'image' || header === 'document' ? {code: 'attachRequired', header} : null
   if (header !== 'image' && header !== 'document') return {code: 'attachNotWanted', header}
@@ -88,7 +88,9 @@ export function attachmentProblem(
   if (sniffed.kind !== header) return {code: 'kindMismatch', found: sniffed.mime, header}
   if (sniffed.pngProblem !== undefined) return {code: 'png', detail: sniffed.pngProblem}
   const max = MEDIA_MAX_BYTES[sniffed.kind]
-  if (file.size > max) return {code: 'tooBig', kind: sniffed.kind, max, size: file.size}
+  if (file.size > max) return {
+    code: 'tooBig', kind: sniffed.kind, max, size: file.size,
+  }
   return null
 }
 
@@ -107,7 +109,7 @@ export interface MediaRecord {
 
 /** True when `value` is a well-formed media record (a hand-edited journal is not trusted). */
 export function isMediaRecord(value: unknown): value is MediaRecord {
-  const r = value as Partial<MediaRecord> | null
+  const r = value as null | Partial<MediaRecord>
   return typeof r === 'object' && r !== null && r.type === 'media' && typeof r.id === 'string' && /^[\w.-]{1,128}$/.test(r.id)
     && typeof r.at === 'string' && Number.isFinite(Date.parse(r.at)) && typeof r.sha256 === 'string'
 }

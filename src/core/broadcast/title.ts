@@ -37,7 +37,12 @@ export function splitTitle(text: string, firstLine = 1): TitledNotice | TitlePro
   const line = index + firstLine
   const raw = lines[index].trim()
   const bad = FORMATTING.exec(raw)
-  if (bad) return {char: bad[0], code: 'titleFormatting', line, title: raw}
+  if (bad) {
+    return {
+      char: bad[0], code: 'titleFormatting', line, title: raw,
+    }
+  }
+
   const title = raw.replaceAll(/\s+/g, ' ')
   if (title.length > TITLE_MAX) {
     return {
