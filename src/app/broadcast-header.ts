@@ -6,7 +6,7 @@ import {type RunHeader} from '../core/broadcast/header.js'
 import {
   type AttachmentFile, type HeaderNeed, type MediaRecord, mediaReusable,
 } from '../core/broadcast/media.js'
-import {flattenParameter, type NoticeMode, validateNotice} from '../core/broadcast/payload.js'
+import {type NoticeMode, validateNotice} from '../core/broadcast/payload.js'
 import {templateShape} from '../core/broadcast/template.js'
 import {isTitleProblem, splitTitle} from '../core/broadcast/title.js'
 import {type Config} from '../core/config.js'
@@ -67,9 +67,9 @@ export function headerNeed(header: undefined | {kind: string; variables?: readon
 }
 
 export interface ComposedNotice {
+  /** What fills the body: the notice without its title, as typed (the plan flattens it for a template). */
+  body: string
   header?: RunHeader
-  /** The body parameter: the notice (without its title), flattened for a template. */
-  sentText: string
 }
 
 /**
@@ -88,7 +88,7 @@ export async function composeNotice(input: {
   const {attach, mode, notice} = input
   if (mode === 'text') {
     if (attach !== undefined) throw new CervenoError('ATTACHMENT_MISMATCH', {problem: 'withText'})
-    return {sentText: notice.text}
+    return {body: notice.text}
   }
 
   let need = input.need ?? 'none'
@@ -107,12 +107,11 @@ export async function composeNotice(input: {
       throw new CervenoError('NOTICE_INVALID', {file: notice.file, problem: code, ...params})
     }
 
-    return {header: {kind: 'text', text: split.title}, sentText: flattenParameter(split.body)}
+    return {body: split.body, header: {kind: 'text', text: split.title}}
   }
 
   const attachment = await inspectAttachment(attach, need, input.template)
-  const sentText = flattenParameter(notice.text)
-  return attachment === undefined ? {sentText} : {header: {attachment, kind: attachment.kind}, sentText}
+  return attachment === undefined ? {body: notice.text} : {body: notice.text, header: {attachment, kind: attachment.kind}}
 }
 
 /** The attachment of a run, if its header is a media. */

@@ -9,7 +9,9 @@ import {
 import {
   estimateDurationMs, makeRunId, type MessagingBudget, messagingBudget, type RequestPreview, requestPreview,
 } from '../core/broadcast/plan.js'
+import {flattenNotice} from '../core/broadcast/preview.js'
 import {attemptId, type RunKind, RunLedger} from '../core/broadcast/run-state.js'
+import {type RenderedMessage} from '../core/broadcast/template.js'
 import {type Config} from '../core/config.js'
 import {CervenoError} from '../core/errors.js'
 import {normalizePhone} from '../core/phone.js'
@@ -23,6 +25,7 @@ import {
 import {
   checkResumeAttachment, composeNotice, runAttachment, templateHeaderNeed,
 } from './broadcast-header.js'
+import {type BroadcastPreflight, preflightBroadcast} from './broadcast-preflight.js'
 import {usedLast24h} from './broadcast-report.js'
 import {endpointUrl, readNotice, resolveApiSettings} from './broadcast-settings.js'
 
@@ -32,7 +35,11 @@ export interface BroadcastResult {
   durationMs: number
   failed: number
   id: string
+  /** Dry run under --json: the whole message as the citizen reads it (when the template is known). */
+  message?: RenderedMessage
   recipients: number
+  /** Dry run under --json: the first request exactly as it would be sent (token redacted). */
+  request?: RequestPreview
   sent: number
   /** Recipients of the run not attempted by this invocation (they already had an outcome). */
   skipped: number
@@ -65,6 +72,8 @@ export interface BroadcastPlan {
   manifest: RunManifest
   /** Runs with an attachment only. */
   media?: MediaPlan
+  /** New runs of a template: the whole message and what doctor would mark (template, number). */
+  preflight: BroadcastPreflight
   /** One request exactly as it would be sent (token redacted); null when there is nobody to send to. */
   preview: null | RequestPreview
   /** Recipients this invocation will send to. */
@@ -73,6 +82,8 @@ export interface BroadcastPlan {
   /** Recipients of the run (the snapshot, or the registry's active subscribers for a new run). */
   recipients: number
   retryUncertain: boolean
+  /** ". " added where flattening joined a line without closing punctuation to the next. */
+  stops: number
   /** --to: the one number of a test send (E.164). */
   to?: string
   /** Resume only: uncertain recipients left alone (without --retry-uncertain). */
@@ -84,11 +95,11 @@ export interface BroadcastPlan {
 export interface NewBroadcastInput {
   /** --attach: the file for the template's IMAGE or DOCUMENT header. */
   attach?: string
+  /** A dry run reads the template from the cache only (no connection). */
+  dryRun?: boolean
   file: string
   language?: string
   mode: NoticeMode
-  /** A dry run: nothing is read from Meta (the template's definition only from the cache). */
-  offline?: boolean
   rate?: number
   template?: string
   /** --to: a test send to one number. */
@@ -140,10 +151,17 @@ export async function planBroadcast(
   const rate = input.rate ?? Math.max(1, Math.round(config.rate))
   const template = input.mode === 'template' ? {language: input.language ?? config.template.language, name: input.template ?? config.template.name} : null
   const id = newRunId(ctx.now)
-  const need = template === null ? undefined : await templateHeaderNeed(folder, config, env, {...template, offline: input.offline}, ctx)
+  const need = template === null ? undefined : await templateHeaderNeed(folder, config, env, {...template, offline: input.dryRun}, ctx)
   const composed = await composeNotice({
     attach: input.attach, mode: input.mode, need, notice, template: template?.name ?? '',
   })
+  const flat = flattenNotice(composed.body)
+  const sentText = input.mode === 'template' ? flat.text : notice.text
+  const preflight: BroadcastPreflight = template
+    ? await preflightBroadcast(folder, config, env, {
+      ...template, header: composed.header, now: ctx.now, offline: input.dryRun ?? false, operator: ctx.operator, recipients: phones.length, sentText,
+    })
+    : {findings: []}
   const manifest: RunManifest = {
     apiUrl: api.phoneNumberId === undefined ? null : endpointUrl(api),
     createdAt: toRomeIso(ctx.now),
@@ -154,8 +172,8 @@ export async function planBroadcast(
     operator: ctx.operator,
     recipients: phones.length,
     schemaVersion: MANIFEST_VERSION,
-    sentText: composed.sentText,
-    template,
+    sentText,
+    template: template && preflight.components ? {...template, components: preflight.components} : template,
     test: input.to !== undefined,
     ...(composed.header ? {header: composed.header} : {}),
     ...(config.pricePerMessage === undefined ? {} : {pricePerMessage: config.pricePerMessage}),
@@ -169,11 +187,13 @@ export async function planBroadcast(
     kind: 'new',
     manifest,
     ...(composed.header && composed.header.kind !== 'text' ? {media: {expired: false, reuse: false}} : {}),
+    preflight,
     preview: previewFor(manifest, endpointUrl(api), {attempt: 1, index: 0, phone: phones[0]}, api.token),
     queued: phones.length,
     rate,
     recipients: phones.length,
     retryUncertain: false,
+    stops: input.mode === 'template' ? flat.stops : 0,
     ...(input.to === undefined ? {} : {to: phones[0]}),
     uncertainLeft: 0,
     warnings: notice.warnings,
@@ -229,6 +249,7 @@ export async function planResume(folder: DataFolder, input: ResumeInput, ctx: Mu
     id: input.id,
     kind: input.kind,
     manifest,
+    preflight: {findings: []},
     preview: first === undefined
       ? null
       : previewFor(manifest, endpointUrl(api), {
@@ -238,6 +259,7 @@ export async function planResume(folder: DataFolder, input: ResumeInput, ctx: Mu
     rate,
     recipients: phones.length,
     retryUncertain: input.retryUncertain,
+    stops: 0,
     uncertainLeft: input.retryUncertain ? 0 : counts.uncertain,
     warnings: [],
   }

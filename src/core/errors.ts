@@ -35,6 +35,7 @@ export const ERROR_EXIT = {
   CONFIG_INVALID: EXIT.config,
   CONFIG_MISSING: EXIT.config,
   CONFIG_TOO_NEW: EXIT.config,
+  CREDENTIAL_STORE_UNAVAILABLE: EXIT.config,
   DATA_DIR_MISSING: EXIT.config,
   DATE_INVALID: EXIT.usage,
   ERASURE_INCOMPLETE: EXIT.partial,
@@ -54,8 +55,11 @@ export const ERROR_EXIT = {
   PHONE_INVALID: EXIT.badInput,
   PHONE_REQUIRED: EXIT.conflict,
   TEMP_UNAVAILABLE: EXIT.config,
+  TEMPLATE_MISMATCH: EXIT.config,
+  TOKEN_REFUSED: EXIT.api,
   UNKNOWN_REQUEST: EXIT.conflict,
   USAGE: EXIT.usage,
+  WHATSAPP_NOT_READY: EXIT.api,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_EXIT

@@ -13,6 +13,7 @@ import {createInterface} from 'node:readline'
 import {type RunHeader} from '../core/broadcast/header.js'
 import {RUN_ID} from '../core/broadcast/plan.js'
 import {type JournalRecord, type RunLedger, type StoredStatus} from '../core/broadcast/run-state.js'
+import {type RequestComponent} from '../core/broadcast/template.js'
 import {CervenoError} from '../core/errors.js'
 import {
   appendLines, FILES, repairJsonLines, writeFileSafely,
@@ -54,7 +55,8 @@ export interface RunManifest {
   schemaVersion: number
   /** What each citizen receives: the template's body parameter (flattened) or the free text. */
   sentText: string
-  template: null | {language: string; name: string}
+  /** `components`: exactly what the template needs, as sent to every recipient (absent in older runs). */
+  template: null | {components?: RequestComponent[]; language: string; name: string}
   test: boolean
 }
 

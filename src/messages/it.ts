@@ -4,6 +4,7 @@
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
 import {attachmentError, mediaUploadError, titleProblem} from './notices.js'
+import {preflightErrors, preview} from './preflight.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -119,6 +120,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   CONFIG_MISSING: p => `Manca la configurazione ${s(p.name)}. ${s(p.hint ?? CONFIG_HINTS[s(p.name)])}`,
   CONFIG_TOO_NEW: p =>
     `La cartella dati è stata scritta da una versione più recente di cerveno-info (formato ${s(p.found)}, questa versione legge fino al ${s(p.supported)}). Aggiornare cerveno-info.`,
+  CREDENTIAL_STORE_UNAVAILABLE: preflightErrors.CREDENTIAL_STORE_UNAVAILABLE,
   DATA_DIR_MISSING: p =>
     `La cartella dati ${s(p.dir)} non è ancora stata preparata. Eseguire prima: cerveno-info init`,
   DATE_INVALID: p => `Data non valida: "${s(p.input)}". Scriverla come 2025-03-14 oppure 14/03/2025.`,
@@ -144,8 +146,11 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   PHONE_REQUIRED: p => `La richiesta ${s(p.id)} non ha un numero di telefono: indicarlo prima di approvarla.`,
   TEMP_UNAVAILABLE: p =>
     `Impossibile usare la cartella temporanea del sistema (${s(p.dir)}): ${TEMP_PROBLEMS[s(p.reason)] ?? s(p.reason)}. L'importazione vi appoggia per poco le richieste trovate; liberare spazio o indicare un'altra cartella con la variabile TMPDIR (su Windows TEMP). Nessun dato è stato modificato.`,
+  TEMPLATE_MISMATCH: preflightErrors.TEMPLATE_MISMATCH,
+  TOKEN_REFUSED: preflightErrors.TOKEN_REFUSED,
   UNKNOWN_REQUEST: p => `Nessuna richiesta con identificativo ${s(p.id)}: nessuna decisione applicata.`,
   USAGE: p => s(p.detail),
+  WHATSAPP_NOT_READY: preflightErrors.WHATSAPP_NOT_READY,
 }
 
 const TEMP_PROBLEMS: Record<string, string> = {
@@ -487,9 +492,12 @@ export const broadcast = {
     id: string
     kind: string
     mode: string
+    /** The whole message, laid out (messages/preflight.ts preview). */
+    preview?: string
     queued: number
     rate: number
     recipients: number
+    stops?: number
     template: null | {language: string; name: string}
     test: null | string
     text: string
@@ -503,10 +511,12 @@ export const broadcast = {
       v.template
         ? `  modello WhatsApp "${v.template.name}", lingua "${v.template.language}"; l'avviso riempie il parametro del modello.`
         : '  testo libero (--text), senza modello.',
-      'Testo che riceverà ogni cittadino, esattamente come inviato:',
-      ...v.text.split('\n').map(l => `  │ ${l}`),
+      ...(v.preview === undefined
+        ? [v.template ? preview.headingNoTemplate : 'Testo che riceverà ogni cittadino, esattamente come inviato:', ...v.text.split('\n').map(l => `  │ ${l}`)]
+        : [v.preview]),
     )
-    if (v.warnings.includes('flattened')) {
+    if (v.stops !== undefined && v.stops > 0) lines.push(preview.stops(v.stops))
+    else if (v.warnings.includes('flattened')) {
       lines.push('Nota: a capo e spazi ripetuti sono diventati un solo spazio, come WhatsApp richiede per i parametri dei modelli.')
     }
 

@@ -106,6 +106,8 @@ export const notices = {
   /** The preview's attachment line. */
   attachment: (a: {fileName: string; kind: string; mime: string; size: number}) =>
     `Allegato (intestazione del modello): ${KIND_WORDS[a.kind] ?? a.kind}${a.kind === 'image' ? ` ${a.mime === 'image/png' ? 'PNG' : 'JPEG'}` : ''} "${a.fileName}", ${fileSize(a.size)}.${a.kind === 'document' ? ' Il cittadino lo riceve con questo nome.' : ''}`,
+  /** The attachment as the whole-message preview shows it, in place of the header. */
+  attachmentMarker: (a: {fileName: string; kind: string; size: number}) => `[${KIND_WORDS[a.kind] ?? a.kind} "${a.fileName}", ${fileSize(a.size)}]`,
   /** A figure such as "600 × € 0,0354 = € 21,24". */
   costActual: (figure: string) => `Costo effettivo (messaggi consegnati, dalle notifiche di stato importate): ${figure}`,
   costActualNone: 'Costo effettivo: ancora nessuna notifica di consegna importata ("cerveno-info import").',

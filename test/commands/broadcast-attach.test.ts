@@ -71,7 +71,7 @@ describe('broadcast --attach (CLI against the stand-in API)', function () {
     seedSubscribers(dataDir, 2)
     const pdf = path.join(root, 'ordinanza.pdf')
     writeFileSync(pdf, pdfBytes())
-    const r = await runCli(['broadcast', '--file', writeNotice(root), '--attach', pdf, '--dry-run'], dataDir, {env: apiEnv(fake)})
+    const r = await runCli(['broadcast', '--file', writeNotice(root), '--attach', pdf, '--dry-run', '--verbose'], dataDir, {env: apiEnv(fake)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(fake.requests.length, 0)
     assert.match(r.stdout, /"id": "\{MEDIA_ID\}"/)

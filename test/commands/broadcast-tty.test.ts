@@ -32,7 +32,7 @@ describe('broadcast confirmation in a terminal (pseudo-terminal, real key presse
     session = new PtySession(['broadcast', '--file', writeNotice(root), '--rate', '100'], dataDir, apiEnv(fake))
     const shown = await session.waitFor("Inviare l'avviso a 3 destinatari?")
     assert.match(shown, /Destinatari: 3 iscritti attivi/)
-    assert.match(shown, /│ COMUNE DI CERVENO - AVVISO Martedì 18 marzo/)
+    assert.match(shown, /│ COMUNE DI CERVENO - AVVISO\. Martedì 18 marzo/)
     assert.match(shown, /Durata stimata: circa 1 secondo \(100 messaggi al secondo\)/)
     assert.match(shown, /Limite giornaliero WhatsApp: 1000 destinatari nelle 24 ore; già raggiunti 0; disponibili 1000/)
     assert.equal(fake.requests.length, 0, 'nothing before the answer')

@@ -15,8 +15,8 @@ export const NOTICE = [
   'Martedì 18 marzo dalle 8:30 alle 13:00 sarà sospesa l\'erogazione dell\'acqua',
   'in Via Roma e Via Castello   per lavori alla rete idrica.',
 ].join('\n')
-/** What the template parameter must carry: one line, single spaces. */
-export const NOTICE_FLAT = "COMUNE DI CERVENO - AVVISO Martedì 18 marzo dalle 8:30 alle 13:00 sarà sospesa l'erogazione dell'acqua in Via Roma e Via Castello per lavori alla rete idrica."
+/** What the template parameter must carry: one line, single spaces, ". " after the title (it has no full stop). */
+export const NOTICE_FLAT = "COMUNE DI CERVENO - AVVISO. Martedì 18 marzo dalle 8:30 alle 13:00 sarà sospesa l'erogazione dell'acqua in Via Roma e Via Castello per lavori alla rete idrica."
 
 export {phoneOf, seedSubscribers} from '../helpers/seed.js'
 

@@ -199,7 +199,12 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
     await start()
     const env: NodeJS.ProcessEnv = {...apiEnv(fake), WHATSAPP_API_URL: `http://127.0.0.1:${(listener.address() as net.AddressInfo).port}`}
     try {
-      const human = await cli(['broadcast', '--file', writeNotice(root), '--dry-run'], env)
+      // The preview first; the request JSON only with --verbose (or --json).
+      const plain = await cli(['broadcast', '--file', writeNotice(root), '--dry-run'], env)
+      assert.equal(plain.code, 0, plain.stderr)
+      assert.doesNotMatch(plain.stdout, /Bearer|"messaging_product"/)
+      assert.match(plain.stdout, /aggiungere --verbose/)
+      const human = await cli(['broadcast', '--file', writeNotice(root), '--dry-run', '--verbose'], env)
       assert.equal(human.code, 0, human.stderr)
       assert.match(human.stdout, /Destinatari: 3 iscritti attivi/)
       assert.match(human.stdout, /Bearer \[REDACTED\]/)
@@ -210,7 +215,10 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
       assert.equal(request.body.to, phoneOf(0).slice(1))
       const r = await json<Result>(['broadcast', '--file', writeNotice(root), '--dry-run'], env)
       assert.equal(r.code, 0)
-      assert.deepEqual({...r.json, id: 'x'}, {
+      const {request: jsonRequest, ...summary} = r.json as Result & {request?: typeof request}
+      assert.equal(jsonRequest?.body.template.components[0].parameters[0].text, NOTICE_FLAT)
+      assert.equal(jsonRequest?.headers.Authorization, 'Bearer [REDACTED]')
+      assert.deepEqual({...summary, id: 'x'}, {
         dryRun: true, durationMs: 0, failed: 0, id: 'x', recipients: 3, sent: 0, skipped: 0, uncertain: 0,
       })
       // No token needed for a dry run.
@@ -251,8 +259,8 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
     const r = await json<Result>(['broadcast', '--file', path.join(FIXTURES, 'avviso.txt'), '--dry-run'])
     assert.equal(r.code, 0, r.stderr)
     const human = await cli(['broadcast', '--file', path.join(FIXTURES, 'avviso.txt'), '--dry-run'])
-    assert.match(human.stdout, /COMUNE DI CERVENO Provincia di Brescia AVVISO ALLA CITTADINANZA/)
-    assert.match(human.stdout, /a capo e spazi ripetuti sono diventati un solo spazio/)
+    assert.match(human.stdout, /COMUNE DI CERVENO\. Provincia di Brescia\. AVVISO ALLA CITTADINANZA\. Sospensione dell'erogazione dell'acqua potabile\. Si informa/)
+    assert.match(human.stdout, /è stato aggiunto "\. " \(4 volte\)/)
     assert.equal(fake.requests.length, 0)
   })
 

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import {runAttachment} from '../../app/broadcast-header.js'
+import {assertReady} from '../../app/broadcast-preflight.js'
 import {
   type ApiSettings,
   type BroadcastPlan,
@@ -11,11 +13,14 @@ import {
   runBroadcast,
 } from '../../app/broadcast.js'
 import {BaseCommand} from '../../base-command.js'
+import {previewLines} from '../../core/broadcast/preview.js'
 import {CervenoError, EXIT} from '../../core/errors.js'
 import {formatPhone} from '../../core/phone.js'
 import {redactSecrets} from '../../io/cloud-api.js'
+import {withStoredCredentials} from '../../io/credentials.js'
 import {broadcast as t} from '../../messages/it.js'
 import {notices} from '../../messages/notices.js'
+import {findings, SYMBOLS, preview as tp} from '../../messages/preflight.js'
 import {estimatedCostLines, headerLines, mediaLines} from '../../ui/notice-lines.js'
 import {type ProgressView, startProgress} from '../../ui/progress.js'
 
@@ -43,6 +48,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     template: Flags.string({description: t.flags.template, exclusive: ['text']}),
     text: Flags.boolean({description: t.flags.text}),
     to: Flags.string({description: t.flags.to}),
+    verbose: Flags.boolean({description: tp.verboseFlag}),
     yes: Flags.boolean({char: 'y', description: t.flags.yes}),
   }
   static summary = t.summary
@@ -62,12 +68,20 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
   async run(): Promise<BroadcastResult> {
     const f = this.flags
     const ctx = {now: this.now(), operator: this.operator()}
-    const plan = await this.plan()
-    const api = f['dry-run'] ? undefined : resolveApiSettings(process.env, plan.config, true)
-    this.token = api?.token
-    if (!this.jsonEnabled()) this.log(t.plan(planView(plan)))
-    if (!this.jsonEnabled()) this.logLines(planExtras(plan, f['dry-run']))
-    if (f['dry-run']) return this.dryRun(plan)
+    // WHATSAPP_TOKEN in the environment wins over the one kept by `login`.
+    const {env} = await withStoredCredentials(process.env)
+    this.token = env.WHATSAPP_TOKEN
+    const plan = await this.plan(env)
+    const api = f['dry-run'] ? undefined : resolveApiSettings(env, plan.config, true)
+    if (!this.jsonEnabled()) this.log(t.plan(planView(plan, process.stdout.columns ?? Number(process.env.COLUMNS || 80))))
+    if (plan.preflight.findings.length > 0 && !this.jsonEnabled()) {
+      this.log([tp.warningsHeading, ...plan.preflight.findings.map(x => `  ${SYMBOLS[x.status]} ${describe(x)}`)].join('\n'))
+    }
+
+    if (!this.jsonEnabled()) for (const line of planExtras(plan, f['dry-run'])) this.log(line)
+
+    if (f['dry-run']) return this.dryRun(plan, env)
+    assertReady(plan.preflight.findings, describe)
     if (plan.queued === 0) {
       if (!this.jsonEnabled()) this.log(t.nothingToDo(plan.id))
       return {
@@ -89,12 +103,19 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     if (!yes) throw new CervenoError('CANCELLED')
   }
 
-  private async dryRun(plan: BroadcastPlan): Promise<BroadcastResult> {
+  private async dryRun(plan: BroadcastPlan, env: NodeJS.ProcessEnv): Promise<BroadcastResult> {
     const result = await recordDryRun(this.folder(), plan)
+    if (this.jsonEnabled()) {
+      return {
+        ...result, ...(plan.preflight.message ? {message: plan.preflight.message} : {}), ...(plan.preview ? {request: plan.preview} : {}),
+      }
+    }
+
     if (!this.jsonEnabled()) {
       this.log(t.dryRunHeader)
-      if (plan.preview) this.log(`${t.dryRunRequest}\n${JSON.stringify(plan.preview, null, 2)}`)
-      const settings = resolveApiSettings(process.env, plan.config, false)
+      if (plan.preview && this.flags.verbose) this.log(`${t.dryRunRequest}\n${JSON.stringify(plan.preview, null, 2)}`)
+      else if (plan.preview) this.log(tp.requestHint)
+      const settings = resolveApiSettings(env, plan.config, false)
       const missing = [settings.token ? '' : 'WHATSAPP_TOKEN', settings.phoneNumberId ? '' : 'WHATSAPP_PHONE_NUMBER_ID'].filter(Boolean)
       if (missing.length > 0) this.log(t.dryRunMissing(missing))
       if (plan.kind === 'new') this.log(t.dryRunRecorded(result.id))
@@ -103,11 +124,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     return result
   }
 
-  private logLines(lines: string[]): void {
-    for (const line of lines) this.log(line)
-  }
-
-  private async plan(): Promise<BroadcastPlan> {
+  private async plan(env: NodeJS.ProcessEnv): Promise<BroadcastPlan> {
     const f = this.flags
     const ctx = {now: this.now(), operator: this.operator()}
     const id = f.resume ?? f['retry-failed']
@@ -115,15 +132,15 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
       const kind = f.resume === undefined ? 'retry-failed' : 'resume'
       return planResume(this.folder(), {
         attach: f.attach, id, kind, rate: f.rate, retryUncertain: f['retry-uncertain'],
-      }, ctx, process.env)
+      }, ctx, env)
     }
 
     if (f['retry-uncertain']) throw new CervenoError('USAGE', {detail: t.retryUncertainAlone})
     if (f.file === undefined) throw new CervenoError('USAGE', {detail: t.needFile})
     const input = {
-      attach: f.attach, file: f.file, language: f.language, mode: f.text ? 'text' : 'template', offline: f['dry-run'], rate: f.rate, template: f.template, to: f.to,
+      attach: f.attach, dryRun: f['dry-run'], file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
     } as const
-    return planBroadcast(this.folder(), input, ctx, process.env)
+    return planBroadcast(this.folder(), input, ctx, env)
   }
 
   /** Ctrl-C once: finish what is in flight and stop (exit 130); twice: leave at once. */
@@ -164,16 +181,24 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
   }
 }
 
-/** Title, attachment and cost: the lines of issue 17 under the plan. */
+function describe(x: {code: string; details?: Record<string, unknown>}): string {
+  return findings[x.code]?.(x.details ?? {}) ?? x.code
+}
+
+/** Title (when the preview does not show it), attachment and cost: the lines of issue 17 under the plan. */
 function planExtras(plan: BroadcastPlan, dryRun: boolean): string[] {
+  const {header} = plan.manifest
   return [
-    ...headerLines(plan.manifest.header),
+    ...(header?.kind === 'text' && plan.preflight.message ? [] : headerLines(header)),
     ...mediaLines(plan.media, dryRun),
     ...estimatedCostLines(plan.queued, plan.manifest.pricePerMessage ?? plan.config.pricePerMessage),
   ]
 }
 
-function planView(plan: BroadcastPlan): Parameters<typeof t.plan>[0] {
+function planView(plan: BroadcastPlan, columns: number): Parameters<typeof t.plan>[0] {
+  const {message} = plan.preflight
+  const attachment = runAttachment(plan.manifest.header)
+  const labels = attachment ? {...tp, media: () => notices.attachmentMarker(attachment)} : tp
   return {
     budget: plan.budget,
     estimatedMs: plan.estimatedMs,
@@ -181,9 +206,11 @@ function planView(plan: BroadcastPlan): Parameters<typeof t.plan>[0] {
     id: plan.id,
     kind: plan.kind,
     mode: plan.manifest.mode,
+    preview: message ? [tp.heading, ...previewLines(message, columns, labels)].join('\n') : undefined,
     queued: plan.queued,
     rate: plan.rate,
     recipients: plan.recipients,
+    stops: plan.stops,
     template: plan.manifest.template,
     test: plan.to === undefined ? null : formatPhone(plan.to),
     text: plan.manifest.sentText,

@@ -6,6 +6,7 @@
 import {CervenoError} from '../errors.js'
 import {isE164, toWaId} from '../phone.js'
 import {type HeaderComponent} from './header.js'
+import {type RequestComponent} from './template.js'
 
 /** Template body parameter limit when the template has other components (cloud-api.md §1). */
 export const TEMPLATE_PARAMETER_MAX = 1024
@@ -74,6 +75,11 @@ export function validateNotice(text: string, mode: NoticeMode, options: Validate
 }
 
 export interface TemplateRef {
+  /**
+   * Exactly the components the template needs (core/broadcast/template.ts templateComponents), the same for
+   * every recipient; absent when the definition was not known (then one body parameter, the notice).
+   */
+  components?: RequestComponent[]
   /** The approved locale, exactly (`it` and `it_IT` differ). */
   language: string
   name: string
@@ -84,7 +90,7 @@ export interface TemplateRef {
 export interface MessageOptions {
   /** Echoed untouched in status webhooks: carry the send-attempt id (cloud-api.md §7.4). */
   callbackData?: string
-  /** A header component (title or media) put before the body. */
+  /** A header component (title or media) put before the others. */
   header?: HeaderComponent
   /** Overrides the length limit of validateNotice. */
   maxLength?: number
@@ -95,10 +101,7 @@ export interface TemplateMessage {
   messaging_product: 'whatsapp'
   recipient_type: 'individual'
   template: {
-    components: Array<HeaderComponent | {
-      parameters: Array<{parameter_name?: string; text: string; type: 'text'}>
-      type: 'body'
-    }>
+    components: RequestComponent[]
     language: {code: string; policy: 'deterministic'}
     name: string
   }
@@ -134,6 +137,18 @@ export function buildTemplateMessage(
     text: flattenParameter(bodyText),
   }
   if (template.parameterName !== undefined) parameter.parameter_name = template.parameterName
+  const components: RequestComponent[] = [
+    ...(options.header ? [options.header] : []),
+    ...(template.components ?? [{type: 'body', parameters: [parameter]}]),
+  ]
+  for (const c of components) {
+    for (const p of c.parameters) {
+      if (p.type === 'text' && (typeof p.text !== 'string' || isInvalidParameter(p.text))) {
+        throw new CervenoError('NOTICE_INVALID', {problem: 'parameter'})
+      }
+    }
+  }
+
   return withCallback(
     {
       messaging_product: 'whatsapp',
@@ -143,9 +158,7 @@ export function buildTemplateMessage(
       template: {
         name: template.name,
         language: {code: template.language, policy: 'deterministic'},
-        components: options.header
-          ? [options.header, {type: 'body', parameters: [parameter]}]
-          : [{type: 'body', parameters: [parameter]}],
+        components,
       },
     },
     options.callbackData,

@@ -201,7 +201,7 @@ describe('broadcast/payload', () => {
             return
           }
 
-          assert.equal(isInvalidParameter((message.template.components[0].parameters[0] as {text: string}).text), false)
+          assert.equal(isInvalidParameter(message.template.components[0].parameters[0].text as string), false)
         }),
         {numRuns: 1000},
       )
