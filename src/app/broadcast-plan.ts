@@ -1,6 +1,8 @@
 /** Planning a run: new notice, resume, retry, dry run (DESIGN §6). */
 import {randomBytes} from 'node:crypto'
 
+import {headerComponent} from '../core/broadcast/header.js'
+import {MEDIA_ID_PLACEHOLDER, type MediaRecord, mediaReusable} from '../core/broadcast/media.js'
 import {
   buildTemplateMessage, buildTextMessage, type NoticeMode, type OutgoingMessage,
 } from '../core/broadcast/payload.js'
@@ -14,11 +16,15 @@ import {type Config} from '../core/config.js'
 import {CervenoError} from '../core/errors.js'
 import {normalizePhone} from '../core/phone.js'
 import {toRomeIso} from '../core/time.js'
+import {readAttachmentBytes} from '../io/attachment.js'
 import {redactSecrets} from '../io/cloud-api.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {
   createRun, foldJournal, MANIFEST_VERSION, readManifest, readRecipients, readStatuses, type RunManifest,
 } from '../io/journal.js'
+import {
+  checkResumeAttachment, composeNotice, runAttachment, templateHeaderNeed,
+} from './broadcast-header.js'
 import {type BroadcastPreflight, preflightBroadcast} from './broadcast-preflight.js'
 import {usedLast24h} from './broadcast-report.js'
 import {endpointUrl, readNotice, resolveApiSettings} from './broadcast-settings.js'
@@ -40,20 +46,32 @@ export interface BroadcastResult {
   uncertain: number
 }
 
-export function buildMessage(manifest: Pick<RunManifest, 'mode' | 'sentText' | 'template'>): (phone: string, attempt: string) => OutgoingMessage {
+/** The message builder of a run; `mediaId` is the uploaded attachment's id (a placeholder in previews). */
+export function buildMessage(
+  manifest: Pick<RunManifest, 'header' | 'mode' | 'sentText' | 'template'>,
+  mediaId = MEDIA_ID_PLACEHOLDER,
+): (phone: string, attempt: string) => OutgoingMessage {
   if (manifest.mode === 'text') return (phone, attempt) => buildTextMessage(phone, manifest.sentText, {callbackData: attempt})
   const template = manifest.template!
-  return (phone, attempt) => buildTemplateMessage(phone, template, manifest.sentText, {callbackData: attempt})
+  const header = manifest.header && headerComponent(manifest.header, mediaId)
+  return (phone, attempt) => buildTemplateMessage(phone, template, manifest.sentText, {callbackData: attempt, ...(header ? {header} : {})})
 }
+
+/** The attachment's upload as this invocation will find it: reused (recorded, younger than 30 days) or to do. */
+export type MediaPlan = {expired: boolean; reuse: false} | {record: MediaRecord; reuse: true}
 
 /** What the clerk sees before anything is sent (and all --dry-run shows). */
 export interface BroadcastPlan {
+  /** Resume with --attach: where the attachment's bytes are read from if it must be uploaded again. */
+  attachFile?: string
   budget: MessagingBudget
   config: Config
   estimatedMs: number
   id: string
   kind: RunKind
   manifest: RunManifest
+  /** Runs with an attachment only. */
+  media?: MediaPlan
   /** New runs of a template: the whole message and what doctor would mark (template, number). */
   preflight: BroadcastPreflight
   /** One request exactly as it would be sent (token redacted); null when there is nobody to send to. */
@@ -75,6 +93,8 @@ export interface BroadcastPlan {
 }
 
 export interface NewBroadcastInput {
+  /** --attach: the file for the template's IMAGE or DOCUMENT header. */
+  attach?: string
   /** A dry run reads the template from the cache only (no connection). */
   dryRun?: boolean
   file: string
@@ -105,12 +125,12 @@ export function activePhones(subscribers: ReadonlyArray<{phone: string; status: 
 function previewFor(
   manifest: RunManifest,
   url: string,
-  to: {attempt: number; index: number; phone: string | undefined},
+  to: {attempt: number; index: number; mediaId?: string; phone: string | undefined},
   token: string | undefined,
 ): null | RequestPreview {
   const {attempt, index, phone} = to
   if (phone === undefined) return null
-  const body = buildMessage(manifest)(phone, attemptId(manifest.id, index, attempt))
+  const body = buildMessage(manifest, to.mediaId)(phone, attemptId(manifest.id, index, attempt))
   // The body never holds the token; redacting is a belt for the (impossible) case of a notice quoting it.
   const safe = JSON.parse(redactSecrets(JSON.stringify(body), token)) as OutgoingMessage
   return requestPreview(url, safe)
@@ -131,11 +151,15 @@ export async function planBroadcast(
   const rate = input.rate ?? Math.max(1, Math.round(config.rate))
   const template = input.mode === 'template' ? {language: input.language ?? config.template.language, name: input.template ?? config.template.name} : null
   const id = newRunId(ctx.now)
-  const flat = flattenNotice(notice.text)
+  const need = template === null ? undefined : await templateHeaderNeed(folder, config, env, {...template, offline: input.dryRun}, ctx)
+  const composed = await composeNotice({
+    attach: input.attach, mode: input.mode, need, notice, template: template?.name ?? '',
+  })
+  const flat = flattenNotice(composed.body)
   const sentText = input.mode === 'template' ? flat.text : notice.text
   const preflight: BroadcastPreflight = template
     ? await preflightBroadcast(folder, config, env, {
-      ...template, now: ctx.now, offline: input.dryRun ?? false, operator: ctx.operator, recipients: phones.length, sentText,
+      ...template, header: composed.header, now: ctx.now, offline: input.dryRun ?? false, operator: ctx.operator, recipients: phones.length, sentText,
     })
     : {findings: []}
   const manifest: RunManifest = {
@@ -151,6 +175,8 @@ export async function planBroadcast(
     sentText,
     template: template && preflight.components ? {...template, components: preflight.components} : template,
     test: input.to !== undefined,
+    ...(composed.header ? {header: composed.header} : {}),
+    ...(config.pricePerMessage === undefined ? {} : {pricePerMessage: config.pricePerMessage}),
   }
   const used = await usedLast24h(folder, ctx.now.getTime())
   return {
@@ -160,6 +186,7 @@ export async function planBroadcast(
     id,
     kind: 'new',
     manifest,
+    ...(composed.header && composed.header.kind !== 'text' ? {media: {expired: false, reuse: false}} : {}),
     preflight,
     preview: previewFor(manifest, endpointUrl(api), {attempt: 1, index: 0, phone: phones[0]}, api.token),
     queued: phones.length,
@@ -174,6 +201,8 @@ export async function planBroadcast(
 }
 
 export interface ResumeInput {
+  /** --attach again: the run's own file (same SHA-256), when it has moved. */
+  attach?: string
   id: string
   /** --retry-failed: also recipients whose failure may be temporary. */
   kind: 'resume' | 'retry-failed'
@@ -200,7 +229,20 @@ export async function planResume(folder: DataFolder, input: ResumeInput, ctx: Mu
   const api = resolveApiSettings(env, config, false)
   const rate = input.rate ?? Math.max(1, Math.round(config.rate))
   const first = queue[0]
+  const attachFile = await checkResumeAttachment(manifest.header, input.attach, input.id)
+  const attachment = runAttachment(manifest.header)
+  let media: MediaPlan | undefined
+  if (attachment !== undefined) {
+    media = mediaReusable(ledger.media, attachment.sha256, ctx.now.getTime())
+      ? {record: ledger.media, reuse: true}
+      : {expired: ledger.media !== undefined, reuse: false}
+    // A new upload needs the very file: refused now, before anything, if it is gone or changed.
+    if (!media.reuse && queue.length > 0) await readAttachmentBytes(attachment, input.id, attachFile)
+  }
+
   return {
+    ...(attachFile === undefined ? {} : {attachFile}),
+    ...(media === undefined ? {} : {media}),
     budget: messagingBudget(config.messagingLimit, await usedLast24h(folder, ctx.now.getTime()), queue.length),
     config,
     estimatedMs: estimateDurationMs(queue.length, rate),
@@ -208,7 +250,11 @@ export async function planResume(folder: DataFolder, input: ResumeInput, ctx: Mu
     kind: input.kind,
     manifest,
     preflight: {findings: []},
-    preview: first === undefined ? null : previewFor(manifest, endpointUrl(api), {attempt: ledger.attempts[first] + 1, index: first, phone: phones[first]}, api.token),
+    preview: first === undefined
+      ? null
+      : previewFor(manifest, endpointUrl(api), {
+        attempt: ledger.attempts[first] + 1, index: first, mediaId: media?.reuse ? media.record.id : undefined, phone: phones[first],
+      }, api.token),
     queued: queue.length,
     rate,
     recipients: phones.length,

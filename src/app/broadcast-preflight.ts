@@ -4,8 +4,9 @@
  * A template the notice cannot fill is TEMPLATE_MISMATCH; a template or number WhatsApp would refuse is
  * WHATSAPP_NOT_READY; both before any send.
  */
+import {type RunHeader} from '../core/broadcast/header.js'
 import {
-  type RenderedMessage, renderMessage, type RequestComponent, templateComponents, templateProblems, templateShape,
+  type RenderedMessage, renderMessage, type RequestComponent, templateComponents, templateProblems, templateShape, type TemplateValues,
 } from '../core/broadcast/template.js'
 import {type Config} from '../core/config.js'
 import {CervenoError} from '../core/errors.js'
@@ -29,6 +30,8 @@ export interface BroadcastPreflight {
 }
 
 export interface PreflightInput {
+  /** The run's header (issue 17): the title, or the attachment's kind. */
+  header?: RunHeader
   language: string
   name: string
   now: Date
@@ -97,9 +100,10 @@ export async function preflightBroadcast(folder: DataFolder, config: Config, env
     })
     if (loaded.definition) {
       const shape = templateShape(loaded.definition)
-      const problem = templateProblems(shape, {bodyFixed, notice: input.sentText})[0]
+      const values: TemplateValues = {bodyFixed, notice: input.sentText}
+      if (input.header) values.header = input.header.kind === 'text' ? {kind: 'text', text: input.header.text} : {kind: input.header.kind}
+      const problem = templateProblems(shape, values)[0]
       if (problem) throw new CervenoError('TEMPLATE_MISMATCH', {language: input.language, name: input.name, ...problem})
-      const values = {bodyFixed, notice: input.sentText}
       result = {components: templateComponents(shape, values), findings, message: renderMessage(shape, values)}
     }
 

@@ -1,6 +1,8 @@
 /** Reports of past runs: `broadcast list`, `broadcast show`, the 24-hour budget (DESIGN §6). */
 import {hostname} from 'node:os'
 
+import {cost, type CostFigure} from '../core/broadcast/cost.js'
+import {type RunHeader} from '../core/broadcast/header.js'
 import {type NoticeMode} from '../core/broadcast/payload.js'
 import {
   RunLedger, runStatus, type RunStatus, type StartRecord,
@@ -36,6 +38,13 @@ export interface RecipientReport {
 
 /** `broadcast show <id> --json` (DESIGN §2). */
 export interface BroadcastReport extends Omit<BroadcastListItem, 'failed' | 'recipients' | 'sent' | 'uncertain'> {
+  /**
+   * With a price (the run's, else config.json pricePerMessage): the estimate for every recipient, and the
+   * figure for the messages delivered (null until a status webhook of the run is imported).
+   */
+  cost?: {actual: CostFigure | null; estimated: CostFigure}
+  /** The template's header: the title, or the attachment (with the media id of its last upload). */
+  header?: RunHeader & {mediaId?: string}
   mode: NoticeMode
   noticeFile: null | string
   recipients: RecipientReport[]
@@ -101,8 +110,12 @@ export async function showBroadcast(folder: DataFolder, id: string): Promise<Bro
     phone,
     wamid: ledger.wamids[i] ?? null,
   }))
+  const price = manifest.pricePerMessage ?? (await folder.config()).config.pricePerMessage
+  const size = manifest.dryRun ? manifest.recipients : phones.length
   return {
     ...item,
+    ...(price === undefined ? {} : {cost: {actual: ledger.delivery.size === 0 ? null : cost(totals.delivered, price), estimated: cost(size, price)}}),
+    ...(manifest.header === undefined ? {} : {header: ledger.media ? {...manifest.header, mediaId: ledger.media.id} : manifest.header}),
     mode: manifest.mode,
     noticeFile: manifest.notice.file,
     recipients,

@@ -16,6 +16,7 @@ import {
 } from '../io/journal.js'
 import {withLock} from '../io/lock.js'
 import {BroadcastEngine, type EngineProgress, type EngineResult} from './broadcast-engine.js'
+import {ensureMedia, runAttachment} from './broadcast-header.js'
 import {
   activePhones, type BroadcastPlan, type BroadcastResult, buildMessage, loadLedger, newRunId,
 } from './broadcast-plan.js'
@@ -110,8 +111,11 @@ export async function runBroadcast(
         }
         journal.write([start])
         await journal.durable()
+        const mediaId = await mediaForRun({
+          client, isoNow, journal, ledger, manifest, plan, queued: queue.length,
+        })
         const engine = new BroadcastEngine({
-          build: buildMessage(manifest),
+          build: buildMessage(manifest, mediaId),
           client,
           initialAttempts: i => ledger.attempts[i],
           isoNow,
@@ -170,6 +174,43 @@ export async function runBroadcast(
       client.close()
     }
   })
+}
+
+/**
+ * The attachment's media id for this invocation (uploaded now, or reused), recorded before the first message;
+ * undefined for a run without one. A failed upload closes the invocation as stopped: the run stays resumable.
+ */
+async function mediaForRun(input: {
+  client: ReturnType<typeof createCloudApiClient>
+  isoNow(): string
+  journal: JournalWriter
+  ledger: RunLedger
+  manifest: RunManifest
+  plan: BroadcastPlan
+  queued: number
+}): Promise<string | undefined> {
+  const attachment = runAttachment(input.manifest.header)
+  if (attachment === undefined || input.queued === 0) return undefined
+  try {
+    const {id} = await ensureMedia({
+      attachment,
+      client: input.client,
+      file: input.plan.attachFile,
+      isoNow: input.isoNow,
+      journal: input.journal,
+      nowMs: Date.now(),
+      queued: input.queued,
+      recorded: input.ledger.media,
+      runId: input.manifest.id,
+    })
+    return id
+  } catch (error) {
+    const code = isCervenoError(error) && typeof error.params.code === 'number' ? error.params.code : undefined
+    input.journal.write([{
+      at: input.isoNow(), code, failed: 0, reason: 'fatal', sent: 0, type: 'end', uncertain: 0,
+    }])
+    throw error
+  }
 }
 
 /** Snapshot of the active subscribers, taken under the data-folder lock, saved before the first send. */

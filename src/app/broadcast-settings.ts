@@ -60,6 +60,8 @@ export function endpointUrl(s: {baseUrl: string; phoneNumberId?: string; version
 
 export interface Notice {
   file: string
+  /** Lines before the first one with text (the text is trimmed): line numbers of errors count them. */
+  leadingLines?: number
   sha256: string
   text: string
   /** Problem codes that are only warnings (e.g. `flattened`: line breaks will not reach the citizen). */
@@ -90,7 +92,8 @@ export async function readNotice(file: string, mode: NoticeMode): Promise<Notice
     throw new CervenoError('NOTICE_INVALID', {file, line, problem: 'encoding'})
   }
 
-  const text = decoded.replaceAll(/\r\n?/g, '\n').trim()
+  const normalized = decoded.replaceAll(/\r\n?/g, '\n')
+  const text = normalized.trim()
   const problems = validateNotice(text, mode)
   const error = problems.find(p => p.severity === 'error')
   if (error) {
@@ -100,6 +103,7 @@ export async function readNotice(file: string, mode: NoticeMode): Promise<Notice
 
   return {
     file,
+    leadingLines: (/^\s*/.exec(normalized)?.[0].match(/\n/g) ?? []).length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     text,
     warnings: problems.map(p => p.code),

@@ -1,14 +1,16 @@
 import {gatherStats} from '../app/stats.js'
 import {BaseCommand} from '../base-command.js'
+import {formatEuro, type MonthCost} from '../core/broadcast/cost.js'
 import {bar, padEnd} from '../core/stats/chart.js'
 import {type Stats as StatsData} from '../core/stats/stats.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {stats as t} from '../messages/it.js'
+import {notices} from '../messages/notices.js'
 import {color} from '../ui/render.js'
 import {displayWidth} from '../ui/wrap.js'
 
 /** `stats --json` (the `subscribers` key is the original contract; the rest was added with issue 6). */
-export type StatsResult = StatsData
+export type StatsResult = StatsData & {cost?: MonthCost}
 
 /** Labels padded to one width and counts right-aligned, so the figures stand in one column. */
 function aligned(rows: [string, number][]): string {
@@ -59,6 +61,13 @@ export default class Stats extends BaseCommand<typeof Stats> {
       this.log('')
       this.log(color.strong(t.broadcastsTitle))
       for (const b of s.broadcasts) this.log(t.broadcastLine({...b, startedAt: formatItalianDate(b.startedAt)}))
+    }
+
+    if (s.cost) {
+      this.log('')
+      this.log(notices.monthCost({
+        messages: String(s.cost.messages), month: t.month(s.cost.month), pending: s.cost.runsWithoutStatuses, total: formatEuro(s.cost.total),
+      }))
     }
   }
 }

@@ -11,6 +11,11 @@ export interface Config {
   /** Daily messaging limit of the WhatsApp Business portfolio (unique users per 24 h). */
   messagingLimit: number
   phoneNumberId: string
+  /**
+   * Euro per delivered template message (Meta's rate card: utility, Italy); absent = no cost shown. Optional,
+   * so older folders need no migration.
+   */
+  pricePerMessage?: number
   privacyNotice: string
   rate: number
   retentionMonths: number
@@ -58,6 +63,7 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>
 const MIGRATIONS: Record<number, Migration> = {}
 
 const isString = (v: unknown): v is string => typeof v === 'string'
+const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1000
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0
 
 /**
@@ -70,6 +76,7 @@ function badOptionalField(config: Config): string | undefined {
     || !Object.values(parameters).every(v => isString(v)))) return 'template.parameters'
   if (config.wabaId !== undefined && (!isString(config.wabaId) || !/^\d{0,30}$/.test(config.wabaId.trim()))) return 'wabaId'
   if (config.webhookUrl !== undefined && !isString(config.webhookUrl)) return 'webhookUrl'
+  if (config.pricePerMessage !== undefined && !isPrice(config.pricePerMessage)) return 'pricePerMessage'
   return undefined
 }
 

@@ -21,6 +21,10 @@ export const ERROR_EXIT = {
   ALREADY_ACTIVE: EXIT.conflict,
   ALREADY_DECIDED: EXIT.conflict,
   API_FATAL: EXIT.api,
+  /** The --attach file cannot be sent (type by its bytes, size, missing, changed since the run began). */
+  ATTACHMENT_INVALID: EXIT.badInput,
+  /** --attach does not go with the template's header (or is missing for a media header). */
+  ATTACHMENT_MISMATCH: EXIT.usage,
   BROADCAST_FATAL: EXIT.api,
   BROADCAST_INTERRUPTED: EXIT.cancelled,
   BROADCAST_NOT_RESUMABLE: EXIT.conflict,
@@ -45,6 +49,7 @@ export const ERROR_EXIT = {
   FILE_UNREADABLE: EXIT.badInput,
   LOCK_HELD: EXIT.conflict,
   LOCK_IN_USE: EXIT.conflict,
+  MEDIA_UPLOAD_FAILED: EXIT.api,
   NAME_INVALID: EXIT.badInput,
   NO_RECIPIENTS: EXIT.conflict,
   NO_TTY: EXIT.usage,

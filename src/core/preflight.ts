@@ -120,7 +120,8 @@ export function templateFinding(input: TemplateFindingInput): Finding {
     code: 'templateStatus', details, id: 'template', status: 'error',
   }
   const shape: TemplateShape = templateShape(definition)
-  const problems = templateProblems(shape, {bodyFixed: input.bodyFixed})
+  // A media header takes --attach, one header variable the notice's first line (issue 17): not blocking.
+  const problems = templateProblems(shape, {bodyFixed: input.bodyFixed}).filter(p => !(p.code === 'headerVariable' && p.count === 1))
   const blocking = problems.filter(p => p.code !== 'headerMedia')
   if (blocking.length > 0) {
     return {

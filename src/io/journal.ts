@@ -10,6 +10,7 @@ import {
 import path from 'node:path'
 import {createInterface} from 'node:readline'
 
+import {type RunHeader} from '../core/broadcast/header.js'
 import {RUN_ID} from '../core/broadcast/plan.js'
 import {type JournalRecord, type RunLedger, type StoredStatus} from '../core/broadcast/run-state.js'
 import {type RequestComponent} from '../core/broadcast/template.js'
@@ -36,6 +37,8 @@ export interface RunManifest {
   apiUrl: null | string
   createdAt: string
   dryRun: boolean
+  /** What fills the template's header (a title, or the attached file); absent: the template has none to fill. */
+  header?: RunHeader
   id: string
   mode: 'template' | 'text'
   notice: {
@@ -46,6 +49,8 @@ export interface RunManifest {
     text: string
   }
   operator: string
+  /** Euro per delivered message when the run began (config.json pricePerMessage); absent when not set. */
+  pricePerMessage?: number
   recipients: number
   schemaVersion: number
   /** What each citizen receives: the template's body parameter (flattened) or the free text. */

@@ -5,6 +5,7 @@
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
 import {AUDIT_ACTIONS} from './audit-actions.js'
 import {lockErrors} from './locks.js'
+import {attachmentError, mediaUploadError, titleProblem} from './notices.js'
 import {plural} from './plural.js'
 import {tableErrors, tableRowReasons} from './table-files.js'
 import {nameProblem} from './validation.js'
@@ -97,7 +98,7 @@ function noticeProblem(p: P): string {
   }
 
   default: {
-    return `problema "${s(p.problem)}".`
+    return titleProblem(p) ?? `problema "${s(p.problem)}".`
   }
   }
 }
@@ -106,6 +107,8 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   ALREADY_ACTIVE: p => `Il numero ${s(p.phone)} è già iscritto e attivo: nessuna modifica.`,
   ALREADY_DECIDED: p => `La richiesta ${s(p.id)} è già stata decisa (${s(p.status)}): nessuna decisione applicata.`,
   API_FATAL: p => `WhatsApp ha rifiutato l'invio (codice ${s(p.code)}): ${s(p.hint)}`,
+  ATTACHMENT_INVALID: attachmentError,
+  ATTACHMENT_MISMATCH: attachmentError,
   BROADCAST_FATAL: p =>
     `Invio ${s(p.id)} fermato: WhatsApp ha rifiutato la richiesta${p.code === undefined ? '' : ` (codice ${s(p.code)})`}. ${sentence(FATAL_HINTS[s(p.hint)] ?? FATAL_HINTS.unknown)}${p.details ? ` Dettaglio di WhatsApp: ${s(p.details)}.` : ''} Messaggi accettati in questa esecuzione: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Dopo aver risolto il problema, riprendere con: cerveno-info broadcast --resume ${s(p.id)}`,
   BROADCAST_INTERRUPTED: p =>
@@ -142,6 +145,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   FILE_UNREADABLE: p => `Impossibile leggere il file ${s(p.file)}: ${s(p.reason)}`,
   LOCK_HELD: lockErrors.LOCK_HELD,
   LOCK_IN_USE: lockErrors.LOCK_IN_USE,
+  MEDIA_UPLOAD_FAILED: mediaUploadError,
   NAME_INVALID: p => nameProblem(p),
   NO_RECIPIENTS: () => 'Nessun iscritto attivo: non c\'è nessuno a cui inviare l\'avviso.',
   NO_TTY: p => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,

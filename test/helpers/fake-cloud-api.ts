@@ -9,6 +9,7 @@ import {type AddressInfo, type Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
 
 import {isInvalidParameter} from '../../src/core/broadcast/payload.js'
+import {FakeMediaStore, type FakeUpload, headerMismatch} from './fake-media.js'
 
 export const FAKE_TOKEN = 'fake-token-for-tests-0001'
 export const FAKE_PHONE_NUMBER_ID = '106540352242922'
@@ -68,8 +69,12 @@ export interface RecordedRequest {
   authorization?: string
   /** Parsed JSON, or undefined when the body was not JSON. */
   body: unknown
+  /** Media uploads only: the raw multipart body (other requests keep rawBody). */
+  bytes?: Buffer
   /** Which TCP connection carried it (1-based): equal numbers mean a reused keep-alive socket. */
   connection: number
+  /** Media uploads only: the request's Content-Type (multipart with its boundary). */
+  contentType?: string
   method: string
   /** 1-based arrival number, counting every request. */
   n: number
@@ -154,6 +159,8 @@ export interface FakeCloudApi {
   readonly port: number
   readonly requests: RecordedRequest[]
   statusWebhooks(options?: StatusWebhookOptions): WebhookEnvelope[]
+  /** Media uploads accepted (POST /{phone-number-id}/media), in order. */
+  readonly uploads: FakeUpload[]
 }
 
 const digits = (phone: string): string => phone.replace(/^\+/, '')
@@ -169,6 +176,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
   let random = mulberry32(initial.throttle?.seed ?? 1)
   let counter = 0
   let closedSockets = 0
+  const media = new FakeMediaStore()
 
   const server = http.createServer((req, res) => {
     const n = ++counter
@@ -177,12 +185,15 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8')
+      const bytes = Buffer.concat(chunks)
+      const isMedia = /\/media$/.test(req.url ?? '')
+      const rawBody = isMedia ? '' : bytes.toString('utf8')
       const body = parseJson(rawBody)
       const to = typeof obj(body)?.to === 'string' ? digits(obj(body)!.to as string) : undefined
       const recorded: RecordedRequest = {
         authorization: req.headers.authorization,
         body,
+        ...(isMedia ? {bytes, contentType: req.headers['content-type']} : {}),
         connection: connectionIds.get(req.socket) ?? 0,
         method: req.method ?? '',
         n,
@@ -234,8 +245,12 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     if (options.dropRequests?.includes(request.n)) return 'drop'
     if (request.method === 'GET') return read(request)
 
-    const failure = authFailure(request) ?? (options.validate === false ? undefined : invalidBody(request))
+    const failure = authFailure(request) ?? (request.bytes === undefined && options.validate !== false ? invalidBody(request) : undefined)
     if (failure) return asError(failure)
+    if (request.bytes !== undefined) {
+      const answer = media.handle({bytes: request.bytes, contentType: request.contentType, n: request.n}, graphError)
+      return answer.status === 200 ? {outcome: {kind: 'custom', status: 200}, response: answer} : asError(answer)
+    }
 
     const {throttle} = options
     if (throttle) {
@@ -359,7 +374,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     }
 
     const version = options.version === undefined ? String.raw`v\d+\.\d+` : escapeRegExp(options.version)
-    const path = new RegExp(`^/${version}/${escapeRegExp(options.phoneNumberId ?? FAKE_PHONE_NUMBER_ID)}/messages$`)
+    const path = new RegExp(`^/${version}/${escapeRegExp(options.phoneNumberId ?? FAKE_PHONE_NUMBER_ID)}/(messages|media)$`)
     if (request.method !== 'POST' || !path.test(request.path)) {
       const id = request.path.split('/')[2] ?? ''
       return graphError(
@@ -412,11 +427,19 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
 
     const components = Array.isArray(template?.components) ? template.components : []
     const mismatch = parameterCountMismatch(name, language, components)
+      ?? headerMismatch(options.templateDefinitions?.find(t => t.name === name && t.language === language), components, graphError)
     if (mismatch) return mismatch
 
     for (const component of components) {
       const parameters = obj(component)?.parameters
       for (const parameter of Array.isArray(parameters) ? parameters : []) {
+        const type = obj(parameter)?.type
+        if (type === 'image' || type === 'document') {
+          const bad = media.checkParameter(obj(parameter)!, graphError)
+          if (bad) return bad
+          continue
+        }
+
         const text = obj(parameter)?.text
         if (typeof text !== 'string' || isInvalidParameter(text)) {
           return graphError(
@@ -489,6 +512,7 @@ export async function startFakeCloudApi(initial: FakeCloudApiOptions = {}): Prom
     port,
     requests,
     statusWebhooks: webhookOptions => statusWebhooksFor(requests, webhookOptions),
+    uploads: media.uploads,
   }
 }
 

@@ -240,7 +240,8 @@ describe('io/cloud-api', () => {
   it('the fake rejects what Meta rejects: a parameter with a newline is fatal, payload', async () => {
     const api = await setup()
     const body = message('+393470000001')
-    body.template.components[0].parameters[0].text = 'riga 1\nriga 2'
+    const parameter = body.template.components[0].parameters[0] as {text: string}
+    parameter.text = 'riga 1\nriga 2'
     const error = await rejection(api.send(body))
     assert.deepEqual([error.httpStatus, error.code, error.class, error.fatalHint], [400, 100, 'fatal', 'payload'])
     assert.match(error.details!, /new-line/)

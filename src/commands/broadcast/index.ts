@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {runAttachment} from '../../app/broadcast-header.js'
 import {assertReady} from '../../app/broadcast-preflight.js'
 import {
   type ApiSettings,
@@ -18,7 +19,9 @@ import {formatPhone} from '../../core/phone.js'
 import {redactSecrets} from '../../io/cloud-api.js'
 import {withStoredCredentials} from '../../io/credentials.js'
 import {broadcast as t} from '../../messages/it.js'
+import {notices} from '../../messages/notices.js'
 import {findings, SYMBOLS, preview as tp} from '../../messages/preflight.js'
+import {estimatedCostLines, headerLines, mediaLines} from '../../ui/notice-lines.js'
 import {type ProgressView, startProgress} from '../../ui/progress.js'
 
 const SOURCE_FLAGS = ['file', 'template', 'language', 'text', 'to']
@@ -34,6 +37,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     '<%= config.bin %> <%= command.id %> --retry-failed 20250314-092100-a1b2 --yes',
   ]
   static flags = {
+    attach: Flags.string({description: notices.attachFlag, exclusive: ['text']}),
     'dry-run': Flags.boolean({description: t.flags.dryRun}),
     file: Flags.string({description: t.flags.file}),
     language: Flags.string({description: t.flags.language, exclusive: ['text']}),
@@ -75,6 +79,8 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     if (plan.preflight.findings.length > 0 && !this.jsonEnabled()) {
       this.log([tp.warningsHeading, ...plan.preflight.findings.map(x => `  ${SYMBOLS[x.status]} ${describe(x)}`)].join('\n'))
     }
+
+    if (!this.jsonEnabled()) for (const line of planExtras(plan, f['dry-run'])) this.log(line)
 
     if (f['dry-run']) return this.dryRun(plan, env)
     assertReady(plan.preflight.findings, describe)
@@ -127,14 +133,14 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     if (id !== undefined) {
       const kind = f.resume === undefined ? 'retry-failed' : 'resume'
       return planResume(this.folder(), {
-        id, kind, rate: f.rate, retryUncertain: f['retry-uncertain'],
+        attach: f.attach, id, kind, rate: f.rate, retryUncertain: f['retry-uncertain'],
       }, ctx, env)
     }
 
     if (f['retry-uncertain']) throw new CervenoError('USAGE', {detail: t.retryUncertainAlone})
     if (f.file === undefined) throw new CervenoError('USAGE', {detail: t.needFile})
     const input = {
-      dryRun: f['dry-run'], file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
+      attach: f.attach, dryRun: f['dry-run'], file: f.file, language: f.language, mode: f.text ? 'text' : 'template', rate: f.rate, template: f.template, to: f.to,
     } as const
     return planBroadcast(this.folder(), input, ctx, env)
   }
@@ -181,8 +187,20 @@ function describe(x: {code: string; details?: Record<string, unknown>}): string 
   return findings[x.code]?.(x.details ?? {}) ?? x.code
 }
 
+/** Title (when the preview does not show it), attachment and cost: the lines of issue 17 under the plan. */
+function planExtras(plan: BroadcastPlan, dryRun: boolean): string[] {
+  const {header} = plan.manifest
+  return [
+    ...(header?.kind === 'text' && plan.preflight.message ? [] : headerLines(header)),
+    ...mediaLines(plan.media, dryRun),
+    ...estimatedCostLines(plan.queued, plan.manifest.pricePerMessage ?? plan.config.pricePerMessage),
+  ]
+}
+
 function planView(plan: BroadcastPlan, columns: number): Parameters<typeof t.plan>[0] {
   const {message} = plan.preflight
+  const attachment = runAttachment(plan.manifest.header)
+  const labels = attachment ? {...tp, media: () => notices.attachmentMarker(attachment)} : tp
   return {
     budget: plan.budget,
     estimatedMs: plan.estimatedMs,
@@ -190,7 +208,7 @@ function planView(plan: BroadcastPlan, columns: number): Parameters<typeof t.pla
     id: plan.id,
     kind: plan.kind,
     mode: plan.manifest.mode,
-    preview: message ? [tp.heading, ...previewLines(message, columns, tp)].join('\n') : undefined,
+    preview: message ? [tp.heading, ...previewLines(message, columns, labels)].join('\n') : undefined,
     queued: plan.queued,
     rate: plan.rate,
     recipients: plan.recipients,

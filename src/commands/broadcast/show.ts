@@ -5,6 +5,7 @@ import {BaseCommand} from '../../base-command.js'
 import {formatPhone} from '../../core/phone.js'
 import {formatItalian} from '../../core/time.js'
 import {broadcast as t} from '../../messages/it.js'
+import {headerLines, reportCostLines} from '../../ui/notice-lines.js'
 import {table} from '../../ui/render.js'
 
 /** Problem rows shown on screen; --json has them all. */
@@ -28,7 +29,9 @@ export default class BroadcastShow extends BaseCommand<typeof BroadcastShow> {
     this.log(t.show.header({...r, finishedAt: r.finishedAt && formatItalian(r.finishedAt), startedAt: formatItalian(r.startedAt)}))
     this.log(t.show.template(r.template))
     for (const line of r.text.split('\n')) this.log(`  │ ${line}`)
+    for (const line of headerLines(r.header)) this.log(line)
     this.log(t.show.totals(r.totals))
+    for (const line of reportCostLines(r.cost)) this.log(line)
     const problems = r.recipients.filter(x => x.outcome === 'failed' || x.outcome === 'uncertain' || x.delivery === 'failed')
     if (problems.length > 0) {
       this.log(table(

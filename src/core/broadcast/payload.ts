@@ -5,6 +5,7 @@
  */
 import {CervenoError} from '../errors.js'
 import {isE164, toWaId} from '../phone.js'
+import {type HeaderComponent} from './header.js'
 import {type RequestComponent} from './template.js'
 
 /** Template body parameter limit when the template has other components (cloud-api.md §1). */
@@ -89,6 +90,8 @@ export interface TemplateRef {
 export interface MessageOptions {
   /** Echoed untouched in status webhooks: carry the send-attempt id (cloud-api.md §7.4). */
   callbackData?: string
+  /** A header component (title or media) put before the others. */
+  header?: HeaderComponent
   /** Overrides the length limit of validateNotice. */
   maxLength?: number
 }
@@ -134,7 +137,10 @@ export function buildTemplateMessage(
     text: flattenParameter(bodyText),
   }
   if (template.parameterName !== undefined) parameter.parameter_name = template.parameterName
-  const components = template.components ?? [{type: 'body', parameters: [parameter]}]
+  const components: RequestComponent[] = [
+    ...(options.header ? [options.header] : []),
+    ...(template.components ?? [{type: 'body', parameters: [parameter]}]),
+  ]
   for (const c of components) {
     for (const p of c.parameters) {
       if (p.type === 'text' && (typeof p.text !== 'string' || isInvalidParameter(p.text))) {

@@ -9,6 +9,7 @@
  */
 import {mergeStatus, trackedStatus} from '../webhook/status.js'
 import {type DeliveryState, type WebhookErrorDetail} from '../webhook/types.js'
+import {isMediaRecord, type MediaRecord} from './media.js'
 
 export type RunKind = 'new' | 'resume' | 'retry-failed'
 export type EndReason = 'completed' | 'fatal' | 'interrupted' | 'paused'
@@ -80,7 +81,7 @@ export interface OutcomeRecord {
   wamid?: string
 }
 
-export type JournalRecord = EndRecord | IntentRecord | OutcomeRecord | StartRecord
+export type JournalRecord = EndRecord | IntentRecord | MediaRecord | OutcomeRecord | StartRecord
 
 /** A status webhook event as stored in a run's statuses file (core/webhook StatusEvent, loosely). */
 export interface StoredStatus {
@@ -166,6 +167,8 @@ export class RunLedger {
   readonly delivery = new Map<string, DeliveryState>()
   readonly failures = new Map<number, Failure>()
   readonly invocations: Invocation[] = []
+  /** The last media upload recorded (the header's id for every message after it). */
+  media: MediaRecord | undefined
   /** Recipients whose state came from a status webhook rather than from the journal. */
   readonly resolvedByWebhook = new Set<number>()
   readonly state: Uint8Array
@@ -201,6 +204,12 @@ export class RunLedger {
       if (i === undefined) return
       this.state[i] = R.open
       this.attempts[i] = Math.min(65_535, Math.max(this.attempts[i] + 1, attemptNumber(r.attempt)))
+      return
+    }
+
+    case 'media': {
+      if (isMediaRecord(r)) this.media = r
+      else this.badLines++
       return
     }
 

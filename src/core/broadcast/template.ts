@@ -153,6 +153,11 @@ function headerShape(header: TemplateComponent | undefined): HeaderShape {
 export interface TemplateValues {
   /** Values of the body's other variables (config.json `template.parameters`), by variable name. */
   bodyFixed?: Readonly<Record<string, string>>
+  /**
+   * What fills the header (issue 17): the notice's title for a TEXT header variable, or an attachment of the
+   * header's media kind (its id is only known at send time, so it is not part of these components).
+   */
+  header?: {kind: 'document' | 'image'} | {kind: 'text'; text: string}
   /** The notice, already flattened to one line: fills the one body variable that config does not. */
   notice: string
 }
@@ -200,8 +205,10 @@ export function templateProblems(shape: TemplateShape, values: Partial<TemplateV
   }
 
   const {header} = shape
-  if (header.kind === 'text' && header.variables.length > 0) problems.push({code: 'headerVariable', count: header.variables.length})
-  if (header.kind !== 'text' && header.kind !== 'none') problems.push({code: 'headerMedia', kind: header.kind})
+  const filled = values.header
+  const titled = header.kind === 'text' && header.variables.length === 1 && filled?.kind === 'text'
+  if (header.kind === 'text' && header.variables.length > 0 && !titled) problems.push({code: 'headerVariable', count: header.variables.length})
+  if (header.kind !== 'text' && header.kind !== 'none' && filled?.kind !== header.kind) problems.push({code: 'headerMedia', kind: header.kind})
   for (const b of shape.buttons) if (b.variables.length > 0) problems.push({code: 'buttonVariable', index: b.index})
   if (values.notice !== undefined && problems.length === 0) {
     const {length} = renderBody(shape, values as TemplateValues)
@@ -272,8 +279,10 @@ export interface RenderedMessage {
 
 export function renderMessage(shape: TemplateShape, values: TemplateValues): RenderedMessage {
   const out: RenderedMessage = {body: renderBody(shape, values), buttons: shape.buttons.map(b => b.text).filter(t => t !== '')}
-  if (shape.header.kind === 'text') out.header = shape.header.text
-  else if (shape.header.kind !== 'none') out.headerMedia = shape.header.kind
+  if (shape.header.kind === 'text') {
+    const [variable] = shape.header.variables
+    out.header = values.header?.kind === 'text' && variable !== undefined ? fillText(shape.header.text, {[variable]: values.header.text}) : shape.header.text
+  } else if (shape.header.kind !== 'none') out.headerMedia = shape.header.kind
   if (shape.footer !== undefined) out.footer = shape.footer
   return out
 }
