@@ -3,6 +3,8 @@
  * does not build. Code, comments and keys are English; values are Italian.
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
+import {history} from './history.js'
+import {reviewUndo} from './review-undo.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -96,7 +98,7 @@ function noticeProblem(p: P): string {
 
 export const errors: Record<ErrorCode, (p: P) => string> = {
   ALREADY_ACTIVE: p => `Il numero ${s(p.phone)} è già iscritto e attivo: nessuna modifica.`,
-  ALREADY_DECIDED: p => `La richiesta ${s(p.id)} è già stata decisa (${s(p.status)}): nessuna decisione applicata.`,
+  ALREADY_DECIDED: p => reviewUndo.alreadyDecided(p),
   API_FATAL: p => `WhatsApp ha rifiutato l'invio (codice ${s(p.code)}): ${s(p.hint)}`,
   BROADCAST_FATAL: p =>
     `Invio ${s(p.id)} fermato: WhatsApp ha rifiutato la richiesta${p.code === undefined ? '' : ` (codice ${s(p.code)})`}. ${FATAL_HINTS[s(p.hint)] ?? FATAL_HINTS.unknown}${p.details ? ` Dettaglio di WhatsApp: ${s(p.details)}.` : ''} Messaggi accettati in questa esecuzione: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Dopo aver risolto il problema, riprendere con: cerveno-info broadcast --resume ${s(p.id)}`,
@@ -109,6 +111,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
     `È già in corso un altro invio${p.pid ? ` (processo ${s(p.pid)})` : ''}: si può eseguire un solo invio alla volta per cartella dati. Attendere che finisca.`,
   BROADCAST_UNKNOWN: p => `Nessun invio con identificativo ${s(p.id)}. Vedere "cerveno-info broadcast list".`,
   CANCELLED: () => 'Operazione annullata.',
+  CITIZEN_UNKNOWN: p => history.citizenUnknown(p),
   CONFIG_INVALID: p =>
     p.key === undefined
       ? `Configurazione non valida in ${s(p.file)}: controllare il campo "${s(p.field)}".`
@@ -132,12 +135,14 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   NAME_INVALID: () => 'Il nome è vuoto: indicare nome e cognome.',
   NO_RECIPIENTS: () => 'Nessun iscritto attivo: non c\'è nessuno a cui inviare l\'avviso.',
   NO_TTY: p => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,
+  NOT_DECIDED: p => reviewUndo.notDecided(p),
   NOT_SUBSCRIBED: p => `Il numero ${s(p.phone)} non risulta iscritto e attivo: nessuna modifica.`,
   NOTICE_INVALID: p => `Avviso non valido (${s(p.file)}): ${p.reason === undefined ? noticeProblem(p) : s(p.reason)}`,
   PARTIAL: p => `Completato con ${s(p.count)} errori.`,
   PHONE_INVALID: p =>
     `Numero di telefono non valido: "${s(p.input)}" ${PHONE_PROBLEMS[s(p.problem)] ?? ''}. Esempi validi: +39 333 123 4567, 3331234567.`,
   PHONE_REQUIRED: p => `La richiesta ${s(p.id)} non ha un numero di telefono: indicarlo prima di approvarla.`,
+  REOPEN_BLOCKED: p => reviewUndo.reopenBlocked(p),
   TEMP_UNAVAILABLE: p =>
     `Impossibile usare la cartella temporanea del sistema (${s(p.dir)}): ${TEMP_PROBLEMS[s(p.reason)] ?? s(p.reason)}. L'importazione vi appoggia per poco le richieste trovate; liberare spazio o indicare un'altra cartella con la variabile TMPDIR (su Windows TEMP). Nessun dato è stato modificato.`,
   UNKNOWN_REQUEST: p => `Nessuna richiesta con identificativo ${s(p.id)}: nessuna decisione applicata.`,

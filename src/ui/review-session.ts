@@ -1,6 +1,8 @@
 import {confirm, input, select} from '@inquirer/prompts'
 
+import {reopenOutcome, reopenRequest} from '../app/review-reopen.js'
 import {approveAll, decideOne} from '../app/review.js'
+import {isCervenoError} from '../core/errors.js'
 import {formatPhone, tryNormalizePhone} from '../core/phone.js'
 import {normalizeName} from '../core/registry/registry.js'
 import {type Subscriber} from '../core/registry/types.js'
@@ -12,9 +14,10 @@ import {type RequestRecord} from '../core/requests/types.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {errors, review as t, requests as tr} from '../messages/it.js'
+import {reviewUndo, skippedText} from '../messages/review-undo.js'
 import {color} from './render.js'
 
-type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject'
+type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject' | 'undo'
 
 function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string): string {
   const L = t.labels
@@ -61,22 +64,55 @@ async function askPhone(defaultCountry: string): Promise<string> {
   return (tryNormalizePhone(typed, defaultCountry) as {phone: string}).phone
 }
 
-async function askName(): Promise<string> {
-  const typed = await input({message: t.namePrompt, validate: v => (v.trim() === '' ? t.nameEmpty : true)})
+async function askName(old: null | string): Promise<string> {
+  const typed = await input({
+    default: old ?? undefined, message: t.namePrompt, prefill: 'tab', validate: v => (v.trim() === '' ? t.nameEmpty : true),
+  })
   return normalizeName(typed)
+}
+
+/** "Annulla l'ultima decisione": reopens the session's last decision, or says why it cannot. */
+async function undoLast(folder: DataFolder, ctx: MutationContext, effects: DecisionEffect[], log: (s: string) => void): Promise<boolean> {
+  const id = effects.at(-1)!.request.after.id
+  try {
+    const undone = await reopenRequest(folder, ctx, id)
+    effects.pop()
+    log(color.good(reviewUndo.reopened(id, reviewUndo.reopenWhat[reopenOutcome(undone)])))
+    return true
+  } catch (error) {
+    if (!isCervenoError(error)) throw error
+    log(color.warn(errors[error.code](error.params)))
+    return false
+  }
 }
 
 /**
  * The clerk's review loop: one request at a time, oldest first; every decision is written before the
- * next question, so Ctrl-C (ExitPromptError → exit 130) loses nothing already decided.
+ * next question, so Ctrl-C (ExitPromptError → exit 130) loses nothing already decided, and says so.
  */
 export async function runInteractiveReview(
   folder: DataFolder,
   ctx: MutationContext,
   log: (s: string) => void,
 ): Promise<{deferred: number; effects: DecisionEffect[]}> {
-  const {config} = await folder.config()
   const effects: DecisionEffect[] = []
+  try {
+    return await reviewLoop(folder, ctx, log, effects)
+  } catch (error) {
+    if ((error as Error)?.name === 'ExitPromptError') log(reviewUndo.cancelled(effects.length))
+    throw error
+  }
+}
+
+async function reviewLoop(
+  folder: DataFolder,
+  ctx: MutationContext,
+  log: (s: string) => void,
+  effects: DecisionEffect[],
+): Promise<{deferred: number; effects: DecisionEffect[]}> {
+  const {config} = await folder.config()
+  // Each decision carries the time it was made, not the time the session started.
+  const stamp = (): MutationContext => ({...ctx, now: new Date()})
   const deferred = new Set<string>()
   const total = pendingQueue(await folder.readRequests()).length
   if (total === 0) log(t.empty)
@@ -103,6 +139,8 @@ export async function runInteractiveReview(
     choices.push({name: t.choice.defer, value: 'defer'})
     if (!offNotActive) choices.push({name: t.choice.discard, value: 'discard'})
     if (queue.length > 1) choices.push({name: t.choice.approveAll(queue.length), value: 'approveAll'})
+    const last = effects.at(-1)?.request.after.id
+    if (last) choices.push({name: reviewUndo.choiceUndo(last), value: 'undo'})
     choices.push({name: t.choice.quit, value: 'quit'})
 
     const choice = await select<Choice>({
@@ -111,7 +149,7 @@ export async function runInteractiveReview(
     switch (choice) {
     case 'approve':
     case 'discard': {
-      const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: choice}, id: r.id})
+      const done = await decideOne(folder, stamp(), {decision: {id: r.id, kind: choice}, id: r.id})
       effects.push(done.effect!)
       log(color.good(t.decided[choice]))
       break
@@ -119,9 +157,9 @@ export async function runInteractiveReview(
 
     case 'approveAll': {
       if (await confirm({default: false, message: t.confirmAll(queue.length)})) {
-        const batch = await approveAll(folder, ctx)
+        const batch = await approveAll(folder, stamp())
         effects.push(...batch.effects)
-        if (batch.skipped.length > 0) log(t.skippedAll(batch.skipped.length))
+        if (batch.skipped.length > 0) log(skippedText(batch.skipped))
         for (const s of batch.skipped) deferred.add(s.request.id)
       }
 
@@ -131,8 +169,8 @@ export async function runInteractiveReview(
     case 'correct': {
       const what
         = r.phone === null ? 'phone' : (r.name === null ? 'name' : await select({choices: [{name: t.correctName, value: 'name'}, {name: t.correctPhone, value: 'phone'}], message: t.correctWhat}))
-      const fix = what === 'phone' ? {phone: await askPhone(config.defaultCountry)} : {name: await askName()}
-      r = (await decideOne(folder, ctx, {correction: fix, id: r.id})).request
+      const fix = what === 'phone' ? {phone: await askPhone(config.defaultCountry)} : {name: await askName(r.name)}
+      r = (await decideOne(folder, stamp(), {correction: fix, id: r.id})).request
       log(color.good(t.decided.corrected))
       position--
       break
@@ -150,9 +188,14 @@ export async function runInteractiveReview(
 
     case 'reject': {
       const reason = await askReason()
-      const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: 'reject', reason}, id: r.id})
+      const done = await decideOne(folder, stamp(), {decision: {id: r.id, kind: 'reject', reason}, id: r.id})
       effects.push(done.effect!)
       log(color.good(t.decided.reject))
+      break
+    }
+
+    case 'undo': {
+      position = (await undoLast(folder, stamp(), effects, log)) ? Math.max(0, position - 2) : position - 1
       break
     }
     }
