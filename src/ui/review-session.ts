@@ -73,7 +73,7 @@ async function askName(old: null | string): Promise<string> {
 
 /** "Annulla l'ultima decisione": reopens the session's last decision, or says why it cannot. */
 async function undoLast(folder: DataFolder, ctx: MutationContext, effects: DecisionEffect[], log: (s: string) => void): Promise<boolean> {
-  const id = effects.at(-1)!.request.after.id
+  const {id} = effects.at(-1)!.request.after
   try {
     const undone = await reopenRequest(folder, ctx, id)
     effects.pop()
