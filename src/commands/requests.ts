@@ -11,9 +11,9 @@ import {table} from '../ui/render.js'
 
 export default class Requests extends BaseCommand<typeof Requests> {
   static description = t.description
-  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --status all --json',
-    '<%= config.bin %> <%= command.id %> --search rossi',
-  ]
+  static examples = ['<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --status all --json',
+    '<%= config.bin %> <%= command.id %> --search rossi']
   static flags = {
     search: Flags.string({description: history.searchFlag}),
     status: Flags.string({description: t.statusFlag, options: [...REQUEST_STATUSES, 'all']}),

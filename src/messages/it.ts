@@ -3,6 +3,7 @@
  * does not build. Code, comments and keys are English; values are Italian.
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
+import {broadcastGuard} from './broadcast-guard.js'
 import {history} from './history.js'
 import {reviewUndo} from './review-undo.js'
 
@@ -100,11 +101,13 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   ALREADY_ACTIVE: p => `Il numero ${s(p.phone)} è già iscritto e attivo: nessuna modifica.`,
   ALREADY_DECIDED: p => reviewUndo.alreadyDecided(p),
   API_FATAL: p => `WhatsApp ha rifiutato l'invio (codice ${s(p.code)}): ${s(p.hint)}`,
+  BROADCAST_ALREADY_SENT: p => broadcastGuard.alreadySent(p),
   BROADCAST_FATAL: p =>
     `Invio ${s(p.id)} fermato: WhatsApp ha rifiutato la richiesta${p.code === undefined ? '' : ` (codice ${s(p.code)})`}. ${FATAL_HINTS[s(p.hint)] ?? FATAL_HINTS.unknown}${p.details ? ` Dettaglio di WhatsApp: ${s(p.details)}.` : ''} Messaggi accettati in questa esecuzione: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Dopo aver risolto il problema, riprendere con: cerveno-info broadcast --resume ${s(p.id)}`,
   BROADCAST_INTERRUPTED: p =>
     `Invio ${s(p.id)} interrotto: le richieste già partite sono state completate e registrate (${s(p.sent)} messaggi accettati, ${s(p.pending)} ancora da inviare). Per riprendere: cerveno-info broadcast --resume ${s(p.id)}`,
   BROADCAST_NOT_RESUMABLE: p => `L'invio ${s(p.id)} era una simulazione (--dry-run): non c'è nulla da riprendere. Per inviare davvero usare --file.`,
+  BROADCAST_OFFLINE: p => broadcastGuard.offline(p),
   BROADCAST_PAUSED: p =>
     `Invio ${s(p.id)} sospeso dopo ${s(p.count)} destinatari di fila senza successo${p.code === undefined ? '' : ` (codice più frequente: ${s(p.code)})`}: di solito la causa non sono i singoli cittadini ma l'account, il modello o la rete. Controllare con "cerveno-info broadcast show ${s(p.id)}", poi riprendere con: cerveno-info broadcast --resume ${s(p.id)} (e ritentare i falliti con --retry-failed ${s(p.id)}).`,
   BROADCAST_RUNNING: p =>

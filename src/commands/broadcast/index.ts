@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {findEarlierSend} from '../../app/broadcast-resend.js'
 import {
   type ApiSettings,
   type BroadcastPlan,
@@ -13,7 +14,9 @@ import {
 import {BaseCommand} from '../../base-command.js'
 import {CervenoError, EXIT} from '../../core/errors.js'
 import {formatPhone} from '../../core/phone.js'
+import {formatItalian} from '../../core/time.js'
 import {redactSecrets} from '../../io/cloud-api.js'
+import {broadcastGuard} from '../../messages/broadcast-guard.js'
 import {broadcast as t} from '../../messages/it.js'
 import {type ProgressView, startProgress} from '../../ui/progress.js'
 
@@ -30,6 +33,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     '<%= config.bin %> <%= command.id %> --retry-failed 20250314-092100-a1b2 --yes',
   ]
   static flags = {
+    again: Flags.boolean({description: broadcastGuard.again}),
     'dry-run': Flags.boolean({description: t.flags.dryRun}),
     file: Flags.string({description: t.flags.file}),
     language: Flags.string({description: t.flags.language, exclusive: ['text']}),
@@ -71,6 +75,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
       }
     }
 
+    await this.guardResend(plan, ctx.now)
     if (!f.yes) await this.confirm(plan)
     const result = await this.send(plan, api!, ctx)
     if (!this.jsonEnabled()) this.log(t.done(result))
@@ -97,6 +102,18 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     }
 
     return result
+  }
+
+  /** The same notice sent in the last 7 days: named before the confirmation; refused under --yes without --again. */
+  private async guardResend(plan: BroadcastPlan, now: Date): Promise<void> {
+    if (plan.kind !== 'new' || plan.to !== undefined || this.flags.again) return
+    const earlier = await findEarlierSend(this.folder(), plan.manifest, now.getTime())
+    if (!earlier) return
+    const view = {
+      id: earlier.id, recipients: earlier.recipients, sent: earlier.sent, when: formatItalian(earlier.startedAt),
+    }
+    if (this.flags.yes) throw new CervenoError('BROADCAST_ALREADY_SENT', view)
+    if (!this.jsonEnabled()) this.log(broadcastGuard.previous(view))
   }
 
   private async plan(): Promise<BroadcastPlan> {

@@ -36,8 +36,7 @@ function render(c: CitizenHistory): string {
       status: ts.status[s.status],
       subscribedAt: formatItalianDate(s.subscribedAt),
     })
-    : h.notSubscribed)
-  lines.push('', h.requestsTitle)
+    : h.notSubscribed, '', h.requestsTitle)
   if (c.requests.length === 0) lines.push(h.noRequests)
   for (const r of c.requests) {
     lines.push(

@@ -11,7 +11,7 @@ import {mergeStatus, trackedStatus} from '../webhook/status.js'
 import {type DeliveryState, type WebhookErrorDetail} from '../webhook/types.js'
 
 export type RunKind = 'new' | 'resume' | 'retry-failed'
-export type EndReason = 'completed' | 'fatal' | 'interrupted' | 'paused'
+export type EndReason = 'completed' | 'fatal' | 'interrupted' | 'offline' | 'paused'
 
 /** One invocation (first run, each resume) opens with `start`... */
 export interface StartRecord {
