@@ -18,6 +18,7 @@ import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
 import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {JsonSpill, type SpillMark} from '../io/spill.js'
+import {loadTombstoneIndex, TombstonedBatch} from './erasure-tombstones.js'
 import {looksLikeWebhookDump, readWebhookFile, type WebhookFileError} from '../io/webhook-file.js'
 
 export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
@@ -53,6 +54,8 @@ export interface ImportOutcome {
   /** Delivery statuses stored in broadcast journals (none on a dry run). */
   delivery: {duplicates: number; stored: number}
   duplicates: number
+  /** Messages of citizens whose data were erased (privacy erase), left out. */
+  erased: number
   files: ImportFileResult[]
   nearMisses: NearMissView[]
   newRequests: number
@@ -224,7 +227,10 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   setFlagsFromString('--heap-growing-percent=50')
   const spill = new JsonSpill<RequestRecord>()
   try {
-    return await importInto(new IncomingBatch(spill), folder, ctx, options, nowIso)
+    const tombstones = await loadTombstoneIndex(folder)
+    const batch = tombstones ? new TombstonedBatch(spill, tombstones) : new IncomingBatch(spill)
+    const outcome = await importInto(batch, folder, ctx, options, nowIso)
+    return {...outcome, erased: batch instanceof TombstonedBatch ? batch.erased : 0}
   } finally {
     spill.close()
   }
@@ -236,7 +242,7 @@ async function importInto(
   ctx: MutationContext,
   options: ImportOptions,
   nowIso: string,
-): Promise<ImportOutcome> {
+): Promise<Omit<ImportOutcome, 'erased'>> {
   const {config} = await folder.config()
   const phoneOption = options.phone ? normalizePhone(options.phone, config.defaultCountry) : null
   const selfNames = [...config.selfNames, ...options.self]

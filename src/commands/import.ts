@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {importFiles, type ImportOutcome} from '../app/import.js'
 import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
+import {erasure} from '../messages/erasure.js'
 import {importDelivery, importCmd as t} from '../messages/it.js'
 import {color} from '../ui/render.js'
 
@@ -10,6 +11,8 @@ export interface ImportResult {
   /** Delivery statuses matched to this data folder's broadcasts and stored with them. */
   deliveryStatuses: {duplicates: number; stored: number}
   duplicates: number
+  /** Requests of citizens whose data were erased, not imported again. */
+  erased: number
   files: {
     dateOrder?: {order: string; reason: string}
     error?: {code: string; line?: number; message: string}
@@ -80,6 +83,7 @@ export default class Import extends BaseCommand<typeof Import> {
 
     this.log('')
     this.log(color.strong(t.totals(r)))
+    if (r.erased > 0) this.log(erasure.skipped(r.erased))
     if (r.unresolvedPhones > 0) this.log(t.unresolvedHint)
     if (o.delivery.stored > 0 || o.delivery.duplicates > 0) this.log(importDelivery.delivery(o.delivery.stored, o.delivery.duplicates))
     for (const w of o.warnings) if (w.code === 'hand-edited') this.log(color.warn(t.handEdited(w.path ?? '')))
@@ -98,6 +102,7 @@ export default class Import extends BaseCommand<typeof Import> {
     const result: ImportResult = {
       deliveryStatuses: o.delivery,
       duplicates: o.duplicates,
+      erased: o.erased,
       files: o.files.map(x => ({
         ...(x.dateOrder ? {dateOrder: x.dateOrder} : {}),
         ...(x.error

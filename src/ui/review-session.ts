@@ -1,5 +1,6 @@
 import {confirm, input, select} from '@inquirer/prompts'
 
+import {loadTombstoneIndex} from '../app/erasure-tombstones.js'
 import {reopenOutcome, reopenRequest} from '../app/review-reopen.js'
 import {approveAll, decideOne} from '../app/review.js'
 import {isCervenoError} from '../core/errors.js'
@@ -13,13 +14,14 @@ import {pendingQueue} from '../core/requests/merge.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
+import {erasure} from '../messages/erasure.js'
 import {errors, review as t, requests as tr} from '../messages/it.js'
 import {reviewUndo, skippedText} from '../messages/review-undo.js'
 import {color} from './render.js'
 
 type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject' | 'undo'
 
-function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string): string {
+function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string, erasedOn?: string): string {
   const L = t.labels
   const state = current
     ? (current.status === 'active'
@@ -37,6 +39,7 @@ function describe(r: RequestRecord, current: Subscriber | undefined, others: Req
     `  ${L.text}:     ${color.dim(JSON.stringify(r.rawText.length > 200 ? r.rawText.slice(0, 200) + '…' : r.rawText))}`,
     `  ${L.state}: ${state}`,
   ]
+  if (erasedOn) lines.push(`  ${erasure.cardLabel}:    ${color.warn(erasure.card(erasedOn))}`)
   if (others.length > 0) {
     lines.push(`  ${L.others}: ${others.map(o => `${o.id} ${o.action} ${formatItalian(o.receivedAt)}`).join('; ')}`)
   }
@@ -111,6 +114,7 @@ async function reviewLoop(
   effects: DecisionEffect[],
 ): Promise<{deferred: number; effects: DecisionEffect[]}> {
   const {config} = await folder.config()
+  const tombstones = await loadTombstoneIndex(folder)
   // Each decision carries the time it was made, not the time the session started.
   const stamp = (): MutationContext => ({...ctx, now: new Date()})
   const deferred = new Set<string>()
@@ -124,7 +128,8 @@ async function reviewLoop(
     let r = queue[0]
     position++
     const current = subscriberFor(state, r.phone)
-    log(describe(r, current, otherRequestsOf(state, r), t.position(Math.min(position, total), Math.max(total, position), r.id)))
+    const pos = t.position(Math.min(position, total), Math.max(total, position), r.id)
+    log(describe(r, current, otherRequestsOf(state, r), pos, tombstones?.phoneErasedOn(r.phone)))
 
     const offNotActive = r.action === 'OFF' && current?.status !== 'active'
     const choices: {name: string; value: Choice}[] = []
