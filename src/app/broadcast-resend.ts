@@ -1,8 +1,13 @@
 /** "No accidental resend" (DESIGN §6): the same notice sent for real in the last days is named before a new run. */
+import {runStatus} from '../core/broadcast/run-state.js'
 import {CervenoError} from '../core/errors.js'
 import {type DataFolder} from '../io/data-folder.js'
-import {listRunIds, readManifest, type RunManifest} from '../io/journal.js'
+import {
+  listRunIds, readManifest, type RunManifest, runsDir,
+} from '../io/journal.js'
+import {isLockHeld} from '../io/lock.js'
 import {loadLedger} from './broadcast-plan.js'
+import {isAlive} from './broadcast-report.js'
 
 export const RESEND_WINDOW_MS = 7 * 24 * 3_600_000
 
@@ -20,8 +25,10 @@ export function sameMessage(a: Pick<RunManifest, 'mode' | 'sentText' | 'template
     && (a.template?.name ?? null) === (b.template?.name ?? null) && (a.template?.language ?? null) === (b.template?.language ?? null)
 }
 
-/** The latest real run (not a dry run, not a test send) of the same message in the last 7 days. */
+/** The latest real run (not a dry run, not a test send, not running now) of the same message in the last 7 days. */
 export async function findEarlierSend(folder: DataFolder, message: RunManifest, nowMs: number): Promise<EarlierSend | undefined> {
+  // Another broadcast holds the runs' lock: the send will be refused as running (BROADCAST_RUNNING), say that instead.
+  if (await isLockHeld(runsDir(folder.dir))) return undefined
   for (const id of (await listRunIds(folder.dir)).reverse()) {
     let manifest: RunManifest
     try {
@@ -34,6 +41,8 @@ export async function findEarlierSend(folder: DataFolder, message: RunManifest, 
     if (nowMs - Date.parse(manifest.createdAt) > RESEND_WINDOW_MS) continue
     if (manifest.dryRun || manifest.test || !sameMessage(manifest, message)) continue
     const {ledger, phones} = await loadLedger(folder, id)
+    // Still being sent by another process: that run's lock gives the right answer (BROADCAST_RUNNING).
+    if (runStatus(ledger.invocations, false, isAlive) === 'running') continue
     return {
       id, recipients: phones.length, sent: ledger.totals().sent, startedAt: ledger.invocations[0]?.start.at ?? manifest.createdAt,
     }

@@ -3,11 +3,13 @@ import {randomBytes} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {IncomingBatch, type IncomingRequest, requestId, type RecordStore} from '../core/requests/merge.js'
 import {personRecords} from '../core/privacy/target.js'
 import {
   addErasure, emptyTombstones, parseTombstones, type TombstoneFile, TombstoneIndex,
 } from '../core/privacy/tombstones.js'
+import {
+  IncomingBatch, type IncomingRequest, type RecordStore, requestId,
+} from '../core/requests/merge.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {erasePerson, type PersonErasure} from './privacy.js'
 

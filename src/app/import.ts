@@ -18,8 +18,8 @@ import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
 import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {JsonSpill, type SpillMark} from '../io/spill.js'
-import {loadTombstoneIndex, TombstonedBatch} from './erasure-tombstones.js'
 import {looksLikeWebhookDump, readWebhookFile, type WebhookFileError} from '../io/webhook-file.js'
+import {loadTombstoneIndex, TombstonedBatch} from './erasure-tombstones.js'
 
 export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
 
