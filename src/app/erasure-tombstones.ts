@@ -10,7 +10,7 @@ import {
 import {
   IncomingBatch, type IncomingRequest, type RecordStore, requestId,
 } from '../core/requests/merge.js'
-import {type DataFolder, type MutationContext} from '../io/data-folder.js'
+import {type DataFolder, type MutationContext, type Transaction} from '../io/data-folder.js'
 import {erasePerson, type PersonErasure} from './privacy.js'
 
 /** The tombstone file, beside the tables. It holds no number, name or text: only salted hashes and days. */
@@ -36,6 +36,14 @@ export async function loadTombstoneIndex(folder: DataFolder): Promise<TombstoneI
   return file ? new TombstoneIndex(file) : undefined
 }
 
+async function addTombstones(folder: DataFolder, tx: Transaction, phone: null | string, requestIds: readonly string[]): Promise<number> {
+  const file = (await readTombstones(folder)) ?? emptyTombstones(randomBytes(16).toString('hex'))
+  const added = addErasure(file, {day: tx.nowIso.slice(0, 10), phone, requestIds})
+  tx.writeFile(TOMBSTONE_FILE, JSON.stringify(file) + '\n')
+  tx.audit({action: 'privacy.tombstones', after: {requests: added}, subject: TOMBSTONE_FILE})
+  return added
+}
+
 /**
  * Records the tombstones of one citizen's requests (and the number, with today's date) in a transaction of its
  * own, before the erasure: interrupted in between, the tombstones are there and the erasure can be repeated.
@@ -44,12 +52,14 @@ export async function recordTombstones(folder: DataFolder, ctx: MutationContext,
   return folder.mutate(ctx, async tx => {
     const person = personRecords(phone, await tx.subscribers(), await tx.requests())
     if (person.requests.length === 0 && !person.subscriber) return 0
-    const file = (await readTombstones(folder)) ?? emptyTombstones(randomBytes(16).toString('hex'))
-    const added = addErasure(file, {day: tx.nowIso.slice(0, 10), phone, requestIds: person.requests.map(r => r.id)})
-    tx.writeFile(TOMBSTONE_FILE, JSON.stringify(file) + '\n')
-    tx.audit({action: 'privacy.tombstones', after: {requests: added}, subject: TOMBSTONE_FILE})
-    return added
+    return addTombstones(folder, tx, phone, person.requests.map(r => r.id))
   })
+}
+
+/** `privacy purge`: the requests the retention policy removes stay out of later imports too (no number kept). */
+export async function recordPurgeTombstones(folder: DataFolder, ctx: MutationContext, requestIds: readonly string[]): Promise<number> {
+  if (requestIds.length === 0) return 0
+  return folder.mutate(ctx, async tx => addTombstones(folder, tx, null, requestIds))
 }
 
 /** `privacy erase`: the tombstones first, then the erasure itself (app/privacy.ts). */

@@ -2,6 +2,8 @@ import {strict as assert} from 'node:assert'
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {readTable, writeTable} from '../../src/io/csv-table.js'
+import {REQUESTS} from '../../src/io/tables.js'
 import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {inboundEnvelope} from '../helpers/webhooks.js'
@@ -91,5 +93,27 @@ describe('erasure tombstones: an erased citizen does not come back (CLI)', funct
     } finally {
       s.kill()
     }
+  })
+
+  it('requests removed by privacy purge do not come back with a re-import either', async () => {
+    const oldTs = Math.floor(Date.now() / 1000) - 3 * 365 * 86_400
+    const dump = path.join(root, 'old.json')
+    writeFileSync(dump, JSON.stringify(inboundEnvelope([{
+      body: 'Servizio Info ON Ugo Neri', from: '393339998877', id: 'wamid.OLD', ts: oldTs,
+    }])))
+    assert.equal((await runJson<ImportJson>(['import', dump], dataDir)).json.newRequests, 1)
+    // Rejected three years ago (written as a hand edit: a decision cannot be back-dated otherwise).
+    const file = path.join(dataDir, 'richieste.csv')
+    const {rows} = readTable(REQUESTS, readFileSync(file), file)
+    const old = new Date(oldTs * 1000).toISOString().replace(/\.\d+Z$/, '+00:00')
+    writeFileSync(file, writeTable(REQUESTS, rows.map(r => ({
+      ...r, decidedAt: old, decidedBy: 'Anagrafe', reason: 'non residente', status: 'rejected' as const,
+    }))))
+    const purged = await runJson<{requestsGone: {id: string}[]}>(['privacy', 'purge', '--yes'], dataDir)
+    assert.equal(purged.code, 0, purged.stderr)
+    assert.equal(purged.json.requestsGone.length, 1)
+    const again = await runJson<ImportJson>(['import', dump], dataDir)
+    assert.deepEqual([again.json.newRequests, again.json.erased], [0, 1])
+    assert.deepEqual((await runJson<Req[]>(['requests', '--status', 'all'], dataDir)).json, [])
   })
 })

@@ -5,7 +5,9 @@ import {BaseCommand} from '../../base-command.js'
 import {formatPhone} from '../../core/phone.js'
 import {formatItalian, formatItalianDate} from '../../core/time.js'
 import {history as h} from '../../messages/history.js'
-import {broadcast as tb, requests as tr, subscribers as ts} from '../../messages/it.js'
+import {
+  exportCmd, broadcast as tb, requests as tr, subscribers as ts,
+} from '../../messages/it.js'
 import {safeText} from '../../ui/safe-text.js'
 
 export default class SubscribersShow extends BaseCommand<typeof SubscribersShow> {
@@ -49,9 +51,15 @@ function render(c: CitizenHistory): string {
   lines.push('', h.noticesTitle)
   if (c.notices.length === 0) lines.push(h.noNotices)
   for (const n of c.notices) {
-    const outcome = [tb.show.outcome(n.outcome), n.delivery ? tb.show.delivery(n.delivery) : '', n.errorCode === null ? '' : `[${n.errorCode}]`]
+    const outcome = [tb.show.outcome(n.outcome), n.delivery ? tb.show.delivery(n.delivery) : '', n.errorCode === null ? '' : reason(n.errorCode)]
     lines.push(h.notice(formatItalian(n.startedAt), n.broadcastId, safeText(n.text), outcome.filter(Boolean).join(', ')))
   }
 
   return lines.join('\n')
+}
+
+/** The Cloud API code in the clerk's words, with the code in brackets. */
+function reason(code: number): string {
+  const words = exportCmd.tables.broadcast.words.explanation
+  return `${words[String(code)] ?? words['*']} [${code}]`
 }
