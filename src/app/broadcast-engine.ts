@@ -388,9 +388,10 @@ export class BroadcastEngine {
    * reached) stays to do, for --resume. A request that may have reached Meta is still recorded as uncertain.
    */
   private offline(f: InFlight, error: unknown): boolean {
-    if (!(error instanceof WhatsAppApiError) || !isConnectionFailure(error)) return false
+    // Only requests that could not leave count: a connection dropped after the body went out means Meta was reached.
+    if (!(error instanceof WhatsAppApiError) || error.bodyMayHaveReachedServer || !isConnectionFailure(error)) return false
     if (this.connection.failure(performance.now(), error.transportCode)) this.stopped ??= {reason: 'offline', transportCode: this.connection.code}
-    if (this.stopped?.reason !== 'offline' || error.bodyMayHaveReachedServer) return false
+    if (this.stopped?.reason !== 'offline') return false
     this.inFlight--
     this.answered(f)
     this.o.journal.write([{...this.failureRecord(f, error), result: 'rejected'}])

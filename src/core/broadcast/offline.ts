@@ -24,6 +24,11 @@ const CONNECTION_CODES = new Set([
 /** TLS failures: Node's certificate codes and OpenSSL's ERR_SSL_… / ERR_TLS_…. */
 const TLS = /^(?:ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/
 
+/** A failed TLS handshake: the request body was never decrypted by the server, so it was not sent. */
+export function isTlsFailure(transportCode: string | undefined): boolean {
+  return transportCode !== undefined && TLS.test(transportCode)
+}
+
 export interface TransportFacts {
   kind: string
   transportCode?: string
@@ -33,7 +38,7 @@ export interface TransportFacts {
 export function isConnectionFailure(f: TransportFacts): boolean {
   if (f.kind !== 'network' && f.kind !== 'timeout') return false
   if (f.kind === 'timeout') return true
-  return f.transportCode !== undefined && (CONNECTION_CODES.has(f.transportCode) || TLS.test(f.transportCode))
+  return f.transportCode !== undefined && (CONNECTION_CODES.has(f.transportCode) || isTlsFailure(f.transportCode))
 }
 
 export const OFFLINE = {
