@@ -25,7 +25,7 @@ const CONNECTION_CODES = new Set([
 const TLS = /^(?:ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/
 
 /** A failed TLS handshake: the request body was never decrypted by the server, so it was not sent. */
-export function isTlsFailure(transportCode: string | undefined): boolean {
+export function isTlsFailure(transportCode?: string): boolean {
   return transportCode !== undefined && TLS.test(transportCode)
 }
 
