@@ -5,6 +5,7 @@
  */
 import {performance} from 'node:perf_hooks'
 
+import {ConnectionWatch, isConnectionFailure} from '../core/broadcast/offline.js'
 import {RatePacer} from '../core/broadcast/pacer.js'
 import {type OutgoingMessage} from '../core/broadcast/payload.js'
 import {
@@ -32,6 +33,8 @@ export type EngineStop
   = | {code?: number; consecutive: number; reason: 'paused'}
   | {error: WhatsAppApiError; reason: 'fatal'}
   | {reason: 'interrupted'}
+  /** Connection failures (refused, DNS, timeout, TLS) with no recent success: WhatsApp cannot be reached. */
+  | {reason: 'offline'; transportCode?: string}
 
 export interface EngineResult {
   durationMs: number
@@ -143,6 +146,7 @@ class RetryHeap {
 export class BroadcastEngine {
   private readonly attempts = new Map<number, number>()
   private readonly breaker: FailureBreaker
+  private readonly connection = new ConnectionWatch()
   private readonly counters = new Map<number, RetryCounters>()
   private failed = 0
   /** Requests sent or about to be (their intents are being synced). */
@@ -379,9 +383,27 @@ export class BroadcastEngine {
     this.wakeUp()
   }
 
+  /**
+   * A connection failure while nothing succeeded recently stops the run: this recipient (and every one not
+   * reached) stays to do, for --resume. A request that may have reached Meta is still recorded as uncertain.
+   */
+  private offline(f: InFlight, error: unknown): boolean {
+    // Only requests that could not leave count: a connection dropped after the body went out means Meta was reached.
+    if (!(error instanceof WhatsAppApiError) || error.bodyMayHaveReachedServer || !isConnectionFailure(error)) return false
+    if (this.connection.failure(performance.now(), error.transportCode)) this.stopped ??= {reason: 'offline', transportCode: this.connection.code}
+    if (this.stopped?.reason !== 'offline') return false
+    this.inFlight--
+    this.answered(f)
+    this.o.journal.write([{...this.failureRecord(f, error), result: 'rejected'}])
+    this.pump()
+    this.wakeUp()
+    return true
+  }
+
   private onFailure(f: InFlight, error: unknown): void {
     this.inFlight--
     this.answered(f)
+    if (this.offline(f, error)) return
     const facts: FailureFacts
       = error instanceof WhatsAppApiError ? error : {class: 'uncertain', rule: 'unexpected'}
     const counters = this.counters.get(f.i) ?? {pairThrottles: 0, retries: 0, throttles: 0}
@@ -435,6 +457,7 @@ export class BroadcastEngine {
   }
 
   private onSuccess(f: InFlight, result: SendResult): void {
+    this.connection.success(performance.now())
     this.inFlight--
     this.answered(f)
     const record: OutcomeRecord = {

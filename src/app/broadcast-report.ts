@@ -54,7 +54,7 @@ export interface BroadcastReport extends Omit<BroadcastListItem, 'failed' | 'rec
   totals: {delivered: number; failed: number; pending: number; read: number; sent: number; uncertain: number}
 }
 
-function isAlive(start: StartRecord): boolean {
+export function isAlive(start: StartRecord): boolean {
   if (start.host !== hostname() || start.pid === process.pid) return false
   try {
     process.kill(start.pid, 0)

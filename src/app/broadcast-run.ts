@@ -268,6 +268,7 @@ function throwIfStopped(id: string, result: EngineResult): void {
   }
 
   if (stop.reason === 'paused') throw new CervenoError('BROADCAST_PAUSED', {...common, code: stop.code, count: stop.consecutive})
+  if (stop.reason === 'offline') throw new CervenoError('BROADCAST_OFFLINE', {...common, code: stop.transportCode})
   throw new CervenoError('BROADCAST_INTERRUPTED', common)
 }
 

@@ -23,6 +23,7 @@ import {JsonSpill, type SpillMark} from '../io/spill.js'
 import {
   looksLikeWebhookDump, readWebhookFile, type WebhookFileError, type WebhookFileItem,
 } from '../io/webhook-file.js'
+import {loadTombstoneIndex, TombstonedBatch} from './erasure-tombstones.js'
 
 export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
 
@@ -63,6 +64,8 @@ export interface ImportOutcome {
   /** Delivery statuses stored in broadcast journals (none on a dry run). */
   delivery: {duplicates: number; stored: number}
   duplicates: number
+  /** Messages of citizens whose data were erased (privacy erase), left out. */
+  erased: number
   files: ImportFileResult[]
   nearMisses: NearMissView[]
   newRequests: number
@@ -265,7 +268,10 @@ export async function importFiles(folder: DataFolder, ctx: MutationContext, opti
   setFlagsFromString('--heap-growing-percent=50')
   const spill = new JsonSpill<RequestRecord>()
   try {
-    return await importInto(new IncomingBatch(spill), folder, ctx, options, nowIso)
+    const tombstones = await loadTombstoneIndex(folder)
+    const batch = tombstones ? new TombstonedBatch(spill, tombstones) : new IncomingBatch(spill)
+    const outcome = await importInto(batch, folder, ctx, options, nowIso)
+    return {...outcome, erased: batch instanceof TombstonedBatch ? batch.erased : 0}
   } finally {
     spill.close()
   }
@@ -281,7 +287,7 @@ async function importInto(
   ctx: MutationContext,
   options: ImportOptions,
   nowIso: string,
-): Promise<ImportOutcome> {
+): Promise<Omit<ImportOutcome, 'erased'>> {
   const {config} = await folder.config()
   const phoneOption = options.phone ? normalizePhone(options.phone, config.defaultCountry) : null
   const selfNames = [...config.selfNames, ...options.self]

@@ -27,12 +27,15 @@ export const unalias = (aliases: Record<string, string>, input: string): string 
 export function aliasedOption(
   english: readonly string[],
   aliases: Record<string, string>,
-  opts: {default?: string; description: string; helpValue: string},
+  opts: {default?: string; description: string; helpValue: string; shownDefault?: string},
 ) {
   return Flags.string({
     default: opts.default,
     // Help shows the Italian word for the default ("[predefinito: attesa]").
-    defaultHelp: async () => Object.entries(aliases).find(([, en]) => en === opts.default)?.[0] ?? opts.default,
+    defaultHelp: async () => {
+      const shown = opts.shownDefault ?? opts.default
+      return Object.entries(aliases).find(([, en]) => en === shown)?.[0] ?? shown
+    },
     description: opts.description,
     helpValue: opts.helpValue,
     async parse(input) {

@@ -6,6 +6,7 @@ import {importFiles, type ImportOutcome, type PayloadProblemAt} from '../app/imp
 import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
 import {visible, visibleShort} from '../core/safe-text.js'
+import {erasure} from '../messages/erasure.js'
 import {importDelivery, importCmd as t} from '../messages/it.js'
 import {importPayloads, importProblems} from '../messages/validation.js'
 import {importInbox as inboxText} from '../messages/webhook.js'
@@ -32,6 +33,8 @@ export interface ImportResult {
   /** Delivery statuses matched to this data folder's broadcasts and stored with them. */
   deliveryStatuses: {duplicates: number; stored: number}
   duplicates: number
+  /** Requests of citizens whose data were erased, not imported again. */
+  erased: number
   files: {
     dateOrder?: {order: string; reason: string}
     error?: {code: string; line?: number; message: string}
@@ -125,6 +128,7 @@ export default class Import extends BaseCommand<typeof Import> {
 
     this.log('')
     this.log(color.strong(t.totals(r)))
+    if (r.erased > 0) this.log(erasure.skipped(r.erased))
     if (r.unresolvedPhones > 0) this.log(t.unresolvedHint)
     if (o.delivery.stored > 0 || o.delivery.duplicates > 0) this.log(importDelivery.delivery(o.delivery.stored, o.delivery.duplicates))
     for (const w of o.warnings) if (w.code === 'hand-edited') this.log(color.warn(t.handEdited(w.path ?? '')))
@@ -143,6 +147,7 @@ export default class Import extends BaseCommand<typeof Import> {
     const result: ImportResult = {
       deliveryStatuses: o.delivery,
       duplicates: o.duplicates,
+      erased: o.erased,
       files: o.files.map(x => ({
         ...(x.dateOrder ? {dateOrder: x.dateOrder} : {}),
         ...(x.error

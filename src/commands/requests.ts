@@ -1,23 +1,33 @@
+import {Flags} from '@oclif/core'
+
 import {BaseCommand} from '../base-command.js'
 import {aliasedOption, REQUEST_STATUS_ALIASES} from '../cli/value-aliases.js'
 import {formatPhone} from '../core/phone.js'
+import {searchRequests} from '../core/requests/search.js'
 import {REQUEST_STATUSES, type RequestJson, toRequestJson} from '../core/requests/types.js'
 import {formatItalian} from '../core/time.js'
+import {history} from '../messages/history.js'
 import {requests as t} from '../messages/it.js'
 import {table} from '../ui/render.js'
 
 export default class Requests extends BaseCommand<typeof Requests> {
   static description = t.description
-  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --status all --json']
+  static examples = ['<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --status all --json',
+    '<%= config.bin %> <%= command.id %> --search rossi']
   static flags = {
-    status: aliasedOption([...REQUEST_STATUSES, 'all'], REQUEST_STATUS_ALIASES, {default: 'pending', description: t.statusFlag, helpValue: '<stato>'}),
+    search: Flags.string({description: history.searchFlag}),
+    // No default: pending, unless --search looks through every status.
+    status: aliasedOption([...REQUEST_STATUSES, 'all'], REQUEST_STATUS_ALIASES, {description: t.statusFlag, helpValue: '<stato>', shownDefault: 'pending'}),
   }
   static summary = t.summary
 
   async run(): Promise<RequestJson[]> {
     const all = await this.folder().readRequests()
-    const shown = all
-    .filter(r => this.flags.status === 'all' || r.status === this.flags.status)
+    // Pending by default; a search looks through every status unless --status narrows it.
+    const status = this.flags.status ?? (this.flags.search === undefined ? 'pending' : 'all')
+    const shown = (this.flags.search === undefined ? all : searchRequests(all, this.flags.search))
+    .filter(r => status === 'all' || r.status === status)
     .sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt))
     if (!this.jsonEnabled()) {
       if (shown.length === 0) this.log(t.none)

@@ -16,6 +16,7 @@ import {
   type FatalHint,
   parseRetryAfter,
 } from '../core/broadcast/classify.js'
+import {isTlsFailure} from '../core/broadcast/offline.js'
 import {type OutgoingMessage} from '../core/broadcast/payload.js'
 import {CervenoError} from '../core/errors.js'
 
@@ -430,7 +431,7 @@ function transportError(error: unknown, token: string): WhatsAppApiError {
   const timedOut = transportCode === 'ETIMEDOUT'
   // The body can only have been processed if it was completely handed to the socket.
   const bodyMayHaveReachedServer
-    = request !== undefined && !BEFORE_CONNECT.has(transportCode ?? '') && request.writableFinished !== false
+    = request !== undefined && !BEFORE_CONNECT.has(transportCode ?? '') && !isTlsFailure(transportCode) && request.writableFinished !== false
   return new WhatsAppApiError({
     bodyMayHaveReachedServer,
     classification: classifyTransportError({bodyMayHaveReachedServer}),

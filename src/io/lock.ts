@@ -327,3 +327,16 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = LO
     await release(dir, record)
   }
 }
+
+/** Whether a live process on this machine (or any process elsewhere) holds the lock of `dir` now; nothing is taken. */
+export async function isLockHeld(dir: string): Promise<boolean> {
+  const lockPath = path.join(dir, LOCK_DIR)
+  try {
+    await stat(lockPath)
+  } catch {
+    return false
+  }
+
+  const owner = await readOwner(lockPath)
+  return owner ? owner.host !== hostname() || isAlive(owner.pid) : !(await isOrphan(lockPath))
+}

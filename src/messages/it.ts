@@ -10,6 +10,9 @@ import {plural} from './plural.js'
 import {tableErrors, tableRowReasons} from './table-files.js'
 import {nameProblem} from './validation.js'
 import {preflightErrors, preview} from './preflight.js'
+import {broadcastGuard} from './broadcast-guard.js'
+import {history} from './history.js'
+import {reviewUndo} from './review-undo.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -105,20 +108,23 @@ function noticeProblem(p: P): string {
 
 export const errors: Record<ErrorCode, (p: P) => string> = {
   ALREADY_ACTIVE: p => `Il numero ${s(p.phone)} è già iscritto e attivo: nessuna modifica.`,
-  ALREADY_DECIDED: p => `La richiesta ${s(p.id)} è già stata decisa (${s(p.status)}): nessuna decisione applicata.`,
+  ALREADY_DECIDED: p => reviewUndo.alreadyDecided(p),
   API_FATAL: p => `WhatsApp ha rifiutato l'invio (codice ${s(p.code)}): ${s(p.hint)}`,
   ATTACHMENT_INVALID: attachmentError,
   ATTACHMENT_MISMATCH: attachmentError,
+  BROADCAST_ALREADY_SENT: p => broadcastGuard.alreadySent(p),
   BROADCAST_FATAL: p =>
     `Invio ${s(p.id)} fermato: WhatsApp ha rifiutato la richiesta${p.code === undefined ? '' : ` (codice ${s(p.code)})`}. ${sentence(FATAL_HINTS[s(p.hint)] ?? FATAL_HINTS.unknown)}${p.details ? ` Dettaglio di WhatsApp: ${s(p.details)}.` : ''} Messaggi accettati in questa esecuzione: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Dopo aver risolto il problema, riprendere con: cerveno-info broadcast --resume ${s(p.id)}`,
   BROADCAST_INTERRUPTED: p =>
     `Invio ${s(p.id)} interrotto: le richieste già partite sono state completate e registrate (${plural(Number(p.sent ?? 0), 'messaggio accettato', 'messaggi accettati')}, ${s(p.pending)} ancora da inviare). Per riprendere: cerveno-info broadcast --resume ${s(p.id)}`,
   BROADCAST_NOT_RESUMABLE: p => `L'invio ${s(p.id)} era una simulazione (--dry-run): non c'è nulla da riprendere. Per inviare davvero usare --file.`,
+  BROADCAST_OFFLINE: p => broadcastGuard.offline(p),
   BROADCAST_PAUSED: p =>
     `Invio ${s(p.id)} sospeso dopo ${plural(Number(p.count ?? 0), 'destinatario', 'destinatari')} di fila senza successo${p.code === undefined ? '' : ` (codice più frequente: ${s(p.code)})`}: di solito la causa non sono i singoli cittadini ma l'account, il modello o la rete. Controllare con "cerveno-info broadcast show ${s(p.id)}", poi riprendere con: cerveno-info broadcast --resume ${s(p.id)} (e ritentare i falliti con --retry-failed ${s(p.id)}).`,
   BROADCAST_RUNNING: lockErrors.BROADCAST_RUNNING,
   BROADCAST_UNKNOWN: p => `Nessun invio con identificativo ${s(p.id)}. Vedere "cerveno-info broadcast list".`,
   CANCELLED: () => 'Operazione annullata.',
+  CITIZEN_UNKNOWN: p => history.citizenUnknown(p),
   CONFIG_INVALID: p =>
     p.field === '(JSON)'
       ? `Il file ${s(p.file)} non è JSON valido${p.line === undefined ? '' : ` alla riga ${s(p.line)}, colonna ${s(p.column)}`}: controllare virgole, virgolette e parentesi in quel punto (o poco prima), oppure rifarlo con "cerveno-info init" dopo averlo rinominato.`
@@ -149,6 +155,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   NAME_INVALID: p => nameProblem(p),
   NO_RECIPIENTS: () => 'Nessun iscritto attivo: non c\'è nessuno a cui inviare l\'avviso.',
   NO_TTY: p => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,
+  NOT_DECIDED: p => reviewUndo.notDecided(p),
   NOT_SUBSCRIBED: p => `Il numero ${s(p.phone)} non risulta iscritto e attivo: nessuna modifica.`,
   NOTICE_INVALID: p => `Avviso non valido (${s(p.file)}): ${p.reason === undefined ? noticeProblem(p) : s(p.reason)}`,
   PARTIAL: p => `Completato con ${plural(Number(p.count ?? 0), 'errore', 'errori')}.`,
@@ -157,6 +164,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   PHONE_REQUIRED: p => `La richiesta ${s(p.id)} non ha un numero di telefono: indicarlo prima di approvarla.`,
   PORT_UNAVAILABLE: p =>
     `Impossibile ascoltare su ${s(p.host)} porta ${s(p.port)} (${s(p.reason)}): la porta è già usata da un altro programma (forse un altro ricevitore già avviato) o l'indirizzo non appartiene a questo computer. Scegliere un'altra porta con --port o un altro indirizzo con --host.`,
+  REOPEN_BLOCKED: p => reviewUndo.reopenBlocked(p),
   TEMP_UNAVAILABLE: p =>
     `Impossibile usare la cartella temporanea del sistema (${s(p.dir)}): ${TEMP_PROBLEMS[s(p.reason)] ?? s(p.reason)}. L'importazione vi appoggia per poco le richieste trovate; liberare spazio o indicare un'altra cartella con la variabile TMPDIR (su Windows TEMP). Nessun dato è stato modificato.`,
   TEMPLATE_MISMATCH: preflightErrors.TEMPLATE_MISMATCH,
@@ -335,6 +343,8 @@ export const review = {
   reasonTyped: 'Scrivi il motivo',
   rejectNeedsReason: 'Per respingere serve il motivo: --reason "<motivo>".',
   skippedAll: (n: number) => `${n === 1 ? '1 richiesta non approvabile resta' : `${n} richieste non approvabili restano`} in attesa (numero o nome mancante, oppure cancellazione di un non iscritto).`,
+  sourceFile: (file: string, line: number) => `${file}, riga ${line}`,
+  sourceWebhook: (day: string) => `webhook del ${day}`,
   state: {
     active: (since: string, name: string) => `attivo dal ${since} (nome in registro: ${name})`,
     ceased: (on: string) => `cessato il ${on}`,

@@ -1,6 +1,10 @@
 import {input} from '@inquirer/prompts'
+import path from 'node:path'
 
+import {loadTombstoneIndex} from '../app/erasure-tombstones.js'
+import {reopenOutcome, reopenRequest} from '../app/review-reopen.js'
 import {approveAll, decideOne} from '../app/review.js'
+import {isCervenoError} from '../core/errors.js'
 import {formatPhone, tryNormalizePhone} from '../core/phone.js'
 import {normalizeName} from '../core/registry/registry.js'
 import {type Subscriber} from '../core/registry/types.js'
@@ -15,14 +19,31 @@ import {
 } from '../core/safe-text.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
+import {erasure} from '../messages/erasure.js'
 import {errors, review as t, requests as tr} from '../messages/it.js'
+import {reviewUndo, skippedText} from '../messages/review-undo.js'
 import {namePromptProblem, reviewNotes} from '../messages/validation.js'
 import {confirm, select} from './prompts.js'
 import {color} from './render.js'
 
-type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject'
+type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject' | 'undo'
 
-function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string, keyword: string): string {
+/** Where a request came from, as the clerk knows it: the export's file name and line, or the webhook's day. */
+function sourceLabel(r: RequestRecord): string {
+  if (r.source.startsWith('wamid.')) return t.sourceWebhook(formatItalian(r.receivedAt))
+  const m = /^(.*):(\d+)$/.exec(r.source)
+  return m ? t.sourceFile(visible(path.basename(m[1])), Number(m[2])) : visible(r.source)
+}
+
+/** The message as the citizen wrote it, line by line under the label (control characters made visible). */
+function textLines(raw: string, indent: string): string {
+  const lines = [...raw].length > 400 ? visibleShort(raw, 400) : raw
+  return lines.split(/\r\n|\n|\r/).slice(0, 8).map((l, i) => (i === 0 ? '' : indent) + color.dim(visible(l))).join('\n')
+}
+
+function describe(
+  r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string, keyword: string, erasedOn?: string,
+): string {
   const L = t.labels
   const state = current
     ? (current.status === 'active'
@@ -36,12 +57,13 @@ function describe(r: RequestRecord, current: Subscriber | undefined, others: Req
     `  ${L.phone}:  ${r.phone ? formatPhone(r.phone) : color.warn(tr.noPhone)}`,
     `  ${L.name}:      ${r.name === null ? color.warn(tr.noName) : visible(r.name)}`,
     `  ${L.received}:  ${formatItalian(r.receivedAt)}`,
-    `  ${L.source}:     ${visible(r.source)}${r.author ? ` (${visible(r.author)})` : ''}`,
-    `  ${L.text}:     ${color.dim(`"${visibleShort(r.rawText, 200)}"`)}`,
+    `  ${L.source}:     ${sourceLabel(r)}${r.author ? ` (${visible(r.author)})` : ''}`,
+    `  ${L.text}:     ${textLines(r.rawText, '             ')}`,
     `  ${L.state}: ${state}`,
   ]
   const note = r.name === null ? rejectedName(r.rawText, keyword) : null
   if (note) lines.push(color.warn(`  ${reviewNotes.nameRejected(note.problem, note.typed)}`))
+  if (erasedOn) lines.push(`  ${erasure.cardLabel}:    ${color.warn(erasure.card(erasedOn))}`)
   if (others.length > 0) {
     lines.push(`  ${L.others}: ${others.map(o => `${o.id} ${o.action} ${formatItalian(o.receivedAt)}`).join('; ')}`)
   }
@@ -69,9 +91,11 @@ async function askPhone(defaultCountry: string): Promise<string> {
   return (tryNormalizePhone(typed, defaultCountry) as {phone: string}).phone
 }
 
-async function askName(): Promise<string> {
+async function askName(old: null | string): Promise<string> {
   const typed = await input({
+    default: old ?? undefined,
     message: t.namePrompt,
+    prefill: 'tab',
     validate(v) {
       const checked = checkName(v)
       return checked.ok ? true : namePromptProblem(checked.problem, NAME_MAX_CHARS)
@@ -87,17 +111,49 @@ function rejectedName(rawText: string, keyword: string): null | {problem: string
   return {problem: m.nameProblem, typed: visibleShort(m.rejectedName ?? '', 60)}
 }
 
+/** "Annulla l'ultima decisione": reopens the session's last decision, or says why it cannot. */
+async function undoLast(folder: DataFolder, ctx: MutationContext, effects: DecisionEffect[], log: (s: string) => void): Promise<boolean> {
+  const {id} = effects.at(-1)!.request.after
+  try {
+    const undone = await reopenRequest(folder, ctx, id)
+    effects.pop()
+    log(color.good(reviewUndo.reopened(id, reviewUndo.reopenWhat[reopenOutcome(undone)])))
+    return true
+  } catch (error) {
+    if (!isCervenoError(error)) throw error
+    log(color.warn(errors[error.code](error.params)))
+    return false
+  }
+}
+
 /**
  * The clerk's review loop: one request at a time, oldest first; every decision is written before the
- * next question, so Ctrl-C (ExitPromptError → exit 130) loses nothing already decided.
+ * next question, so Ctrl-C (ExitPromptError → exit 130) loses nothing already decided, and says so.
  */
 export async function runInteractiveReview(
   folder: DataFolder,
   ctx: MutationContext,
   log: (s: string) => void,
 ): Promise<{deferred: number; effects: DecisionEffect[]}> {
-  const {config} = await folder.config()
   const effects: DecisionEffect[] = []
+  try {
+    return await reviewLoop(folder, ctx, log, effects)
+  } catch (error) {
+    if ((error as Error)?.name === 'ExitPromptError') log(reviewUndo.cancelled(effects.length))
+    throw error
+  }
+}
+
+async function reviewLoop(
+  folder: DataFolder,
+  ctx: MutationContext,
+  log: (s: string) => void,
+  effects: DecisionEffect[],
+): Promise<{deferred: number; effects: DecisionEffect[]}> {
+  const {config} = await folder.config()
+  const tombstones = await loadTombstoneIndex(folder)
+  // Each decision carries the time it was made, not the time the session started.
+  const stamp = (): MutationContext => ({...ctx, now: new Date()})
   const deferred = new Set<string>()
   const total = pendingQueue(await folder.readRequests()).length
   if (total === 0) log(t.empty)
@@ -109,7 +165,8 @@ export async function runInteractiveReview(
     let r = queue[0]
     position++
     const current = subscriberFor(state, r.phone)
-    log(describe(r, current, otherRequestsOf(state, r), t.position(Math.min(position, total), Math.max(total, position), r.id), config.keyword))
+    const pos = t.position(Math.min(position, total), Math.max(total, position), r.id)
+    log(describe(r, current, otherRequestsOf(state, r), pos, config.keyword, tombstones?.phoneErasedOn(r.phone)))
 
     const offNotActive = r.action === 'OFF' && current?.status !== 'active'
     const choices: {name: string; value: Choice}[] = []
@@ -124,6 +181,8 @@ export async function runInteractiveReview(
     choices.push({name: t.choice.defer, value: 'defer'})
     if (!offNotActive) choices.push({name: t.choice.discard, value: 'discard'})
     if (queue.length > 1) choices.push({name: t.choice.approveAll(queue.length), value: 'approveAll'})
+    const last = effects.at(-1)?.request.after.id
+    if (last) choices.push({name: reviewUndo.choiceUndo(last), value: 'undo'})
     choices.push({name: t.choice.quit, value: 'quit'})
 
     const choice = await select<Choice>({
@@ -132,7 +191,7 @@ export async function runInteractiveReview(
     switch (choice) {
     case 'approve':
     case 'discard': {
-      const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: choice}, id: r.id})
+      const done = await decideOne(folder, stamp(), {decision: {id: r.id, kind: choice}, id: r.id})
       effects.push(done.effect!)
       log(color.good(t.decided[choice]))
       break
@@ -140,9 +199,9 @@ export async function runInteractiveReview(
 
     case 'approveAll': {
       if (await confirm({default: false, message: t.confirmAll(queue.length)})) {
-        const batch = await approveAll(folder, ctx)
+        const batch = await approveAll(folder, stamp())
         effects.push(...batch.effects)
-        if (batch.skipped.length > 0) log(t.skippedAll(batch.skipped.length))
+        if (batch.skipped.length > 0) log(skippedText(batch.skipped))
         for (const s of batch.skipped) deferred.add(s.request.id)
       }
 
@@ -152,8 +211,8 @@ export async function runInteractiveReview(
     case 'correct': {
       const what
         = r.phone === null ? 'phone' : (r.name === null ? 'name' : await select({choices: [{name: t.correctName, value: 'name'}, {name: t.correctPhone, value: 'phone'}], message: t.correctWhat}))
-      const fix = what === 'phone' ? {phone: await askPhone(config.defaultCountry)} : {name: await askName()}
-      r = (await decideOne(folder, ctx, {correction: fix, id: r.id})).request
+      const fix = what === 'phone' ? {phone: await askPhone(config.defaultCountry)} : {name: await askName(r.name)}
+      r = (await decideOne(folder, stamp(), {correction: fix, id: r.id})).request
       log(color.good(t.decided.corrected))
       position--
       break
@@ -171,9 +230,14 @@ export async function runInteractiveReview(
 
     case 'reject': {
       const reason = await askReason()
-      const done = await decideOne(folder, ctx, {decision: {id: r.id, kind: 'reject', reason}, id: r.id})
+      const done = await decideOne(folder, stamp(), {decision: {id: r.id, kind: 'reject', reason}, id: r.id})
       effects.push(done.effect!)
       log(color.good(t.decided.reject))
+      break
+    }
+
+    case 'undo': {
+      position = (await undoLast(folder, stamp(), effects, log)) ? Math.max(0, position - 2) : position - 1
       break
     }
     }

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {runAttachment} from '../../app/broadcast-header.js'
 import {assertReady} from '../../app/broadcast-preflight.js'
+import {findEarlierSend} from '../../app/broadcast-resend.js'
 import {
   type ApiSettings,
   type BroadcastPlan,
@@ -16,8 +17,10 @@ import {BaseCommand} from '../../base-command.js'
 import {previewLines} from '../../core/broadcast/preview.js'
 import {CervenoError, EXIT} from '../../core/errors.js'
 import {formatPhone} from '../../core/phone.js'
+import {formatItalian} from '../../core/time.js'
 import {redactSecrets} from '../../io/cloud-api.js'
 import {withStoredCredentials} from '../../io/credentials.js'
+import {broadcastGuard} from '../../messages/broadcast-guard.js'
 import {broadcast as t} from '../../messages/it.js'
 import {notices} from '../../messages/notices.js'
 import {findings, SYMBOLS, preview as tp} from '../../messages/preflight.js'
@@ -38,6 +41,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
   ]
   static flags = {
     attach: Flags.string({description: notices.attachFlag, exclusive: ['text']}),
+    again: Flags.boolean({description: broadcastGuard.again}),
     'dry-run': Flags.boolean({description: t.flags.dryRun}),
     file: Flags.string({description: t.flags.file}),
     language: Flags.string({description: t.flags.language, exclusive: ['text']}),
@@ -91,6 +95,7 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
       }
     }
 
+    await this.guardResend(plan, ctx.now)
     if (!f.yes) await this.confirm(plan)
     const result = await this.send(plan, api!, ctx)
     if (!this.jsonEnabled()) this.log(t.done(result))
@@ -124,6 +129,18 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     }
 
     return result
+  }
+
+  /** The same notice sent in the last 7 days: named before the confirmation; refused under --yes without --again. */
+  private async guardResend(plan: BroadcastPlan, now: Date): Promise<void> {
+    if (plan.kind !== 'new' || plan.to !== undefined || this.flags.again) return
+    const earlier = await findEarlierSend(this.folder(), plan.manifest, now.getTime())
+    if (!earlier) return
+    const view = {
+      id: earlier.id, recipients: earlier.recipients, sent: earlier.sent, when: formatItalian(earlier.startedAt),
+    }
+    if (this.flags.yes) throw new CervenoError('BROADCAST_ALREADY_SENT', view)
+    if (!this.jsonEnabled()) this.log(broadcastGuard.previous(view))
   }
 
   private async plan(env: NodeJS.ProcessEnv): Promise<BroadcastPlan> {

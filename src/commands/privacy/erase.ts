@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {eraseWithTombstones} from '../../app/erasure-tombstones.js'
 import {erasePerson, type PersonErasure} from '../../app/privacy.js'
 import {BaseCommand} from '../../base-command.js'
 import {CervenoError, EXIT} from '../../core/errors.js'
@@ -39,7 +40,7 @@ export default class PrivacyErase extends BaseCommand<typeof PrivacyErase> {
       if (!(await confirm({default: false, message: t.erase.confirm}))) throw new CervenoError('CANCELLED')
     }
 
-    const result = await erasePerson(folder, ctx, phone, true)
+    const result = await eraseWithTombstones(folder, ctx, phone, true)
     const stuck = [...new Set([...result.residues.filter(r => r.phone).map(r => r.file), ...result.uncleanable])]
     if (!this.jsonEnabled()) {
       this.log(result.erasureId === null ? t.erase.nothing(formatPhone(phone)) : t.erase.done(result.erasureId, result))

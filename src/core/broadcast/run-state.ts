@@ -12,7 +12,7 @@ import {type DeliveryState, type WebhookErrorDetail} from '../webhook/types.js'
 import {isMediaRecord, type MediaRecord} from './media.js'
 
 export type RunKind = 'new' | 'resume' | 'retry-failed'
-export type EndReason = 'completed' | 'fatal' | 'interrupted' | 'paused'
+export type EndReason = 'completed' | 'fatal' | 'interrupted' | 'offline' | 'paused'
 
 /** One invocation (first run, each resume) opens with `start`... */
 export interface StartRecord {

@@ -106,7 +106,7 @@ export interface SubscriberFilter {
   status: 'all' | SubscriberStatus
 }
 
-const fold = (s: string) => s.normalize('NFD').replaceAll(/\p{M}/gu, '').toLowerCase()
+export const fold = (s: string) => s.normalize('NFD').replaceAll(/\p{M}/gu, '').toLowerCase()
 
 /** Case- and accent-insensitive search on name and phone digits. */
 export function filterSubscribers(list: readonly Subscriber[], f: SubscriberFilter): Subscriber[] {

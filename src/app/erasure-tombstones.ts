@@ -1,0 +1,92 @@
+/** Erasure tombstones in the data folder (core/privacy/tombstones.ts): written before an erasure, read by import and review. */
+import {randomBytes} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {personRecords} from '../core/privacy/target.js'
+import {
+  addErasure, emptyTombstones, parseTombstones, type TombstoneFile, TombstoneIndex,
+} from '../core/privacy/tombstones.js'
+import {
+  IncomingBatch, type IncomingRequest, type RecordStore, requestId,
+} from '../core/requests/merge.js'
+import {type DataFolder, type MutationContext, type Transaction} from '../io/data-folder.js'
+import {erasePerson, type PersonErasure} from './privacy.js'
+
+/** The tombstone file, beside the tables. It holds no number, name or text: only salted hashes and days. */
+export const TOMBSTONE_FILE = 'cancellazioni.json'
+
+async function readTombstones(folder: DataFolder): Promise<TombstoneFile | undefined> {
+  let text: string
+  try {
+    text = await readFile(path.join(folder.dir, TOMBSTONE_FILE), 'utf8')
+  } catch {
+    return undefined
+  }
+
+  try {
+    return parseTombstones(text)
+  } catch {
+    return undefined
+  }
+}
+
+export async function loadTombstoneIndex(folder: DataFolder): Promise<TombstoneIndex | undefined> {
+  const file = await readTombstones(folder)
+  return file ? new TombstoneIndex(file) : undefined
+}
+
+async function addTombstones(folder: DataFolder, tx: Transaction, phone: null | string, requestIds: readonly string[]): Promise<number> {
+  const file = (await readTombstones(folder)) ?? emptyTombstones(randomBytes(16).toString('hex'))
+  const added = addErasure(file, {day: tx.nowIso.slice(0, 10), phone, requestIds})
+  tx.writeFile(TOMBSTONE_FILE, JSON.stringify(file) + '\n')
+  tx.audit({action: 'privacy.tombstones', after: {requests: added}, subject: TOMBSTONE_FILE})
+  return added
+}
+
+/**
+ * Records the tombstones of one citizen's requests (and the number, with today's date) in a transaction of its
+ * own, before the erasure: interrupted in between, the tombstones are there and the erasure can be repeated.
+ */
+export async function recordTombstones(folder: DataFolder, ctx: MutationContext, phone: string): Promise<number> {
+  return folder.mutate(ctx, async tx => {
+    const person = personRecords(phone, await tx.subscribers(), await tx.requests())
+    if (person.requests.length === 0 && !person.subscriber) return 0
+    return addTombstones(folder, tx, phone, person.requests.map(r => r.id))
+  })
+}
+
+/** `privacy purge`: the requests the retention policy removes stay out of later imports too (no number kept). */
+export async function recordPurgeTombstones(folder: DataFolder, ctx: MutationContext, requestIds: readonly string[]): Promise<number> {
+  if (requestIds.length === 0) return 0
+  return folder.mutate(ctx, async tx => addTombstones(folder, tx, null, requestIds))
+}
+
+/** `privacy erase`: the tombstones first, then the erasure itself (app/privacy.ts). */
+export async function eraseWithTombstones(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean): Promise<PersonErasure> {
+  if (apply) await recordTombstones(folder, ctx, phone)
+  return erasePerson(folder, ctx, phone, apply)
+}
+
+/** An import batch that leaves out the messages of erased citizens, counting them. */
+export class TombstonedBatch<M> extends IncomingBatch<M> {
+  erased = 0
+
+  constructor(store: RecordStore<M>, private readonly tombstones: TombstoneIndex) {
+    super(store)
+  }
+
+  override add(inc: IncomingRequest): void {
+    if (this.tombstones.isErased(requestId(inc.identity))) this.erased++
+    else super.add(inc)
+  }
+
+  override mark(): {duplicates: number; erased: number; store: M} {
+    return {...super.mark(), erased: this.erased}
+  }
+
+  override rollback(mark: {duplicates: number; erased?: number; store: M}): void {
+    super.rollback(mark)
+    if (mark.erased !== undefined) this.erased = mark.erased
+  }
+}
