@@ -32,7 +32,7 @@ export function aliasedOption(
   return Flags.string({
     default: opts.default,
     // Help shows the Italian word for the default ("[predefinito: attesa]").
-    defaultHelp: async () => {
+    async defaultHelp() {
       const shown = opts.shownDefault ?? opts.default
       return Object.entries(aliases).find(([, en]) => en === shown)?.[0] ?? shown
     },

@@ -330,13 +330,6 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = LO
 
 /** Whether a live process on this machine (or any process elsewhere) holds the lock of `dir` now; nothing is taken. */
 export async function isLockHeld(dir: string): Promise<boolean> {
-  const lockPath = path.join(dir, LOCK_DIR)
-  try {
-    await stat(lockPath)
-  } catch {
-    return false
-  }
-
-  const owner = await readOwner(lockPath)
-  return owner ? owner.host !== hostname() || isAlive(owner.pid) : !(await isOrphan(lockPath))
+  const state = await inspectLock(path.join(dir, LOCK_NAME))
+  return state !== undefined && state.verdict !== 'gone'
 }

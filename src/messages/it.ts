@@ -4,15 +4,15 @@
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
 import {AUDIT_ACTIONS} from './audit-actions.js'
+import {broadcastGuard} from './broadcast-guard.js'
+import {history} from './history.js'
 import {lockErrors} from './locks.js'
 import {attachmentError, mediaUploadError, titleProblem} from './notices.js'
 import {plural} from './plural.js'
+import {preflightErrors, preview} from './preflight.js'
+import {reviewUndo} from './review-undo.js'
 import {tableErrors, tableRowReasons} from './table-files.js'
 import {nameProblem} from './validation.js'
-import {preflightErrors, preview} from './preflight.js'
-import {broadcastGuard} from './broadcast-guard.js'
-import {history} from './history.js'
-import {reviewUndo} from './review-undo.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))

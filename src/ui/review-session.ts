@@ -41,9 +41,7 @@ function textLines(raw: string, indent: string): string {
   return lines.split(/\r\n|\n|\r/).slice(0, 8).map((l, i) => (i === 0 ? '' : indent) + color.dim(visible(l))).join('\n')
 }
 
-function describe(
-  r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string, keyword: string, erasedOn?: string,
-): string {
+function describe(r: RequestRecord, current: Subscriber | undefined, others: RequestRecord[], pos: string, card: {erasedOn?: string; keyword: string}): string {
   const L = t.labels
   const state = current
     ? (current.status === 'active'
@@ -61,9 +59,9 @@ function describe(
     `  ${L.text}:     ${textLines(r.rawText, '             ')}`,
     `  ${L.state}: ${state}`,
   ]
-  const note = r.name === null ? rejectedName(r.rawText, keyword) : null
+  const note = r.name === null ? rejectedName(r.rawText, card.keyword) : null
   if (note) lines.push(color.warn(`  ${reviewNotes.nameRejected(note.problem, note.typed)}`))
-  if (erasedOn) lines.push(`  ${erasure.cardLabel}:    ${color.warn(erasure.card(erasedOn))}`)
+  if (card.erasedOn) lines.push(`  ${erasure.cardLabel}:    ${color.warn(erasure.card(card.erasedOn))}`)
   if (others.length > 0) {
     lines.push(`  ${L.others}: ${others.map(o => `${o.id} ${o.action} ${formatItalian(o.receivedAt)}`).join('; ')}`)
   }
@@ -166,7 +164,7 @@ async function reviewLoop(
     position++
     const current = subscriberFor(state, r.phone)
     const pos = t.position(Math.min(position, total), Math.max(total, position), r.id)
-    log(describe(r, current, otherRequestsOf(state, r), pos, config.keyword, tombstones?.phoneErasedOn(r.phone)))
+    log(describe(r, current, otherRequestsOf(state, r), pos, {erasedOn: tombstones?.phoneErasedOn(r.phone), keyword: config.keyword}))
 
     const offNotActive = r.action === 'OFF' && current?.status !== 'active'
     const choices: {name: string; value: Choice}[] = []

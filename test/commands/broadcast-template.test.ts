@@ -3,10 +3,10 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
-import {KEY, PtySession} from '../helpers/pty.js'
 import {
   FAKE_TOKEN, FAKE_WABA_ID, type FakeCloudApi, fakeTemplate, startFakeCloudApi,
 } from '../helpers/fake-cloud-api.js'
+import {KEY, PtySession} from '../helpers/pty.js'
 import {
   apiEnv, assertSecretAbsent, NOTICE_FLAT, runIds, seedSubscribers, writeNotice,
 } from './broadcast.helpers.js'

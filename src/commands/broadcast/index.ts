@@ -40,8 +40,8 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     '<%= config.bin %> <%= command.id %> --retry-failed 20250314-092100-a1b2 --yes',
   ]
   static flags = {
-    attach: Flags.string({description: notices.attachFlag, exclusive: ['text']}),
     again: Flags.boolean({description: broadcastGuard.again}),
+    attach: Flags.string({description: notices.attachFlag, exclusive: ['text']}),
     'dry-run': Flags.boolean({description: t.flags.dryRun}),
     file: Flags.string({description: t.flags.file}),
     language: Flags.string({description: t.flags.language, exclusive: ['text']}),
