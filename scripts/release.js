@@ -136,7 +136,8 @@ try {
   // 4. The standalone archives.
   log(`standalone archives for ${targets.join(', ')} (Node.js ${nodeVersion})`)
   oclif(['pack', 'tarballs', '--root', stage, '--targets', targets.join(','), '--no-xz', '--sha', gitSha, '--tarball', tarballCopy('for-tarballs.tgz')], {env})
-  for (const target of targets) {
+  // On Windows oclif packs the Windows targets only.
+  for (const target of targets.filter(t => !win || t.startsWith('win32-'))) {
     const built = path.join(stage, 'dist', `${pkg.oclif.bin}-v${version}-${gitSha}-${target}.tar.gz`)
     if (!existsSync(built)) fail(`oclif did not write ${built}`)
     copyFileSync(built, path.join(out, `${pkg.oclif.bin}-${version}-${target}.tar.gz`))
