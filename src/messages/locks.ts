@@ -32,7 +32,7 @@ export const lockErrors = {
       : `Gli invii di questa cartella dati sono bloccati dal computer "${s(p.host)}"${age(p)}${pid(p)}. Se su quel computer non è in corso nessun invio di cerveno-info, sbloccare con: cerveno-info unlock`,
   LOCK_HELD: (p: P) =>
     p.host === undefined
-      ? `La cartella dati ${s(p.dir)} è in uso da un altro comando di cerveno-info${pid(p)}${age(p)}. Attendere che finisca e riprovare.`
+      ? `La cartella dati ${s(p.dir)} è in uso da un altro comando di cerveno-info${pid(p)}${Number(p.ageMs) >= 60_000 ? `, avviato${age(p).replace(' da ', ' ')} fa` : ''}. Attendere che finisca e riprovare.`
       : `La cartella dati ${s(p.dir)} è bloccata dal computer "${s(p.host)}"${age(p)}${pid(p)}: è in uso da cerveno-info su quel computer, oppure lì un comando si è interrotto. Se su quel computer cerveno-info non è in uso, sbloccarla con: cerveno-info unlock`,
   LOCK_IN_USE: (p: P) =>
     `Il blocco ${WHICH[s(p.which)] ?? s(p.which)} è di un comando di cerveno-info ancora in esecuzione su questo computer${pid(p)}${age(p)}: non va rimosso. Attendere che finisca (o chiuderlo), poi riprovare.`,

@@ -130,6 +130,12 @@ describe('data-folder locks that cannot wedge (CLI)', function () {
     const after = await add()
     assert.equal(after.code, 0, after.stdout)
     assert.equal((await runJson<{released: unknown[]}>(['unlock', '--yes'], dataDir)).json.released.length, 0)
+
+    // The broadcast run lock of another computer is listed and released too.
+    writeFileSync(path.join(dataDir, 'invii', '.lock'), JSON.stringify({host: 'PC-ANAGRAFE', pid: 77, since}))
+    const both = await runJson<{released: Array<{lock: string}>}>(['unlock', '--yes'], dataDir)
+    assert.deepEqual(both.json.released.map(l => l.lock), ['broadcast'])
+    assert.ok(!existsSync(path.join(dataDir, 'invii', '.lock')))
   })
 
   it('`unlock` asks before releasing, and refuses a lock of a command still running here', async () => {
