@@ -2,10 +2,12 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {userInfo} from 'node:os'
 import {format} from 'node:util'
 
+import {usageDetail} from './cli/usage-error.js'
 import {CervenoError, EXIT, isCervenoError} from './core/errors.js'
 import {jsonForTerminal, terminalSafe} from './core/safe-text.js'
 import {DataFolder, resolveDataDir} from './io/data-folder.js'
 import {common, errors} from './messages/it.js'
+import {wrapToTerminal} from './ui/wrap.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -17,8 +19,8 @@ interface ErrorView {
   suggestions?: string[]
 }
 
-/** Turns anything thrown into the Italian message and exit code of DESIGN §2. */
-export function describeError(err: unknown): ErrorView {
+/** Turns anything thrown into the Italian message and exit code of DESIGN §2; `knownFlags` feed "Forse intendevi". */
+export function describeError(err: unknown, knownFlags: readonly string[] = []): ErrorView {
   if (isCervenoError(err)) {
     return {code: err.code, exitCode: err.exitCode, message: errors[err.code](err.params)}
   }
@@ -26,6 +28,13 @@ export function describeError(err: unknown): ErrorView {
   const e = err as {code?: string; message?: string; name?: string; oclif?: {exit?: number}}
   if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
     return {code: 'CANCELLED', exitCode: EXIT.cancelled, message: errors.CANCELLED({})}
+  }
+
+  const detail = usageDetail(err, knownFlags)
+  if (detail !== undefined) {
+    return {
+      code: 'USAGE', exitCode: EXIT.usage, message: common.usage(detail), suggestions: ['--help'],
+    }
   }
 
   if (e?.oclif?.exit === 2 || e?.name === 'CLIError' || /Parse|Flag|Arg/.test(e?.constructor?.name ?? '')) {
@@ -53,14 +62,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** One place turns errors into Italian text and exit codes; under --json, one JSON document on stdout. */
   protected override async catch(err: Error & {code?: string; oclif?: {exit?: number}}): Promise<void> {
     if (err.code === 'EEXIT') throw err
-    const view = describeError(err)
+    const view = describeError(err, this.knownFlags())
     process.exitCode = view.exitCode
     if (this.jsonEnabled()) {
-      this.logJson(this.toErrorJson(err))
+      this.logJson({error: view})
       return
     }
 
-    this.logToStderr(view.message)
+    this.logToStderr(wrapToTerminal(view.message, process.stderr))
   }
 
   protected fail(error: CervenoError): never {
@@ -104,9 +113,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     super.logToStderr(terminalSafe(format(message, ...args)))
   }
 
-  /** A note to the clerk on stderr (kept out of --json stdout). */
+  /** A note to the clerk on stderr (kept out of --json stdout), wrapped to the terminal's width. */
   protected note(text: string): void {
-    if (!this.jsonEnabled()) this.logToStderr(text)
+    if (!this.jsonEnabled()) this.logToStderr(wrapToTerminal(text, process.stderr))
   }
 
   protected now(): Date {
@@ -123,6 +132,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override toErrorJson(err: unknown): {error: ErrorView} {
-    return {error: describeError(err)}
+    return {error: describeError(err, this.knownFlags())}
+  }
+
+  /** The long names of this command's flags (for "Forse intendevi …?"). */
+  private knownFlags(): string[] {
+    const ctor = this.ctor as typeof BaseCommand
+    return Object.keys({...BaseCommand.baseFlags, ...ctor.flags})
   }
 }

@@ -51,7 +51,7 @@ export function csvText(cells: string[][], dialect: Dialect): string {
   })
 }
 
-async function exists(p: string): Promise<boolean> {
+export async function exists(p: string): Promise<boolean> {
   try {
     await access(p)
     return true
@@ -64,7 +64,7 @@ async function exists(p: string): Promise<boolean> {
  * Writes every file atomically and privately (0600), or none: an existing file stops everything
  * with FILE_EXISTS (exit 4) unless `force`.
  */
-export async function writeNewFiles(files: readonly {content: string; path: string}[], force: boolean): Promise<void> {
+export async function writeNewFiles(files: readonly {content: Buffer | string; path: string}[], force: boolean): Promise<void> {
   if (!force) {
     for (const f of files) {
       if (await exists(f.path)) throw new CervenoError('FILE_EXISTS', {file: f.path})

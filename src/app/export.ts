@@ -7,20 +7,27 @@ import {
 } from '../core/export/select.js'
 import {dayStamp} from '../core/export/since.js'
 import {
-  AUDIT_COLUMNS, BROADCAST_COLUMNS, type Dialect, type ExportColumn, REQUEST_COLUMNS, SUBSCRIBER_COLUMNS, toCells, type Wording,
+  auditColumns, BROADCAST_COLUMNS, type Dialect, type ExportColumn, REQUEST_COLUMNS, SUBSCRIBER_COLUMNS, toCells, toXlsxRows, type Wording,
 } from '../core/export/tables.js'
 import {vcardFiles} from '../core/export/vcard.js'
 import {type DataFolder, FILES, type MutationContext} from '../io/data-folder.js'
+import {xlsxBytes} from '../io/xlsx.js'
 import {showBroadcast} from './broadcast.js'
-import {csvText, readAuditEntries, writeNewFiles} from './export-files.js'
+import {
+  csvText, exists, readAuditEntries, writeNewFiles,
+} from './export-files.js'
 
 export interface ExportOptions {
+  /** Italian names of the fields in the audit's before/after. */
+  fieldLabels: Record<string, string>
   force: boolean
   format: ExportFormat
   /** The broadcast id, for `broadcast`. */
   id?: string
   /** A file, or an existing folder to write the default name into; absolute. */
   out?: string
+  /** Worksheet names of an xlsx export, per table. */
+  sheetNames: Record<ExportWhat, string>
   since?: Date
   status?: string
   /** Italian labels of a delivery report's totals rows (Excel only), by totals key. */
@@ -51,11 +58,27 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
-/** Where the export goes: --out (a file, or a folder for the default name), else esportazioni/. */
+const EXTENSION: Record<ExportFormat, string> = {
+  csv: 'csv', excel: 'csv', vcf: 'vcf', xlsx: 'xlsx',
+}
+
+/**
+ * Where the export goes: --out (a file, or a folder for the default name), else esportazioni/. A default name
+ * already taken (a second export the same day) gets the next number, `-2`, `-3`…, unless --force overwrites it.
+ */
 async function targetPath(folder: DataFolder, o: ExportOptions, now: Date): Promise<string> {
-  const name = `${stem(o.what, o.id)}-${dayStamp(now)}.${o.format === 'vcf' ? 'vcf' : 'csv'}`
-  if (!o.out) return path.join(folder.dir, FILES.exports, name)
-  return (await isDir(o.out)) ? path.join(o.out, name) : o.out
+  const stemDay = `${stem(o.what, o.id)}-${dayStamp(now)}`
+  const ext = EXTENSION[o.format]
+  let dir: string
+  if (!o.out) dir = path.join(folder.dir, FILES.exports)
+  else if (await isDir(o.out)) dir = o.out
+  else return o.out
+  if (o.force) return path.join(dir, `${stemDay}.${ext}`)
+  for (let n = 1; ; n++) {
+    const candidate = path.join(dir, `${stemDay}${n === 1 ? '' : `-${n}`}.${ext}`)
+    // A vCard export of many files is `name-1.vcf`…: the first of them tells whether the name is taken.
+    if (!(await exists(candidate)) && !(await exists(numbered(candidate, 2)[0]))) return candidate
+  }
 }
 
 /** `name.vcf` → `name-1.vcf`, `name-2.vcf`… when the contacts need more than one file. */
@@ -83,16 +106,22 @@ export async function runExport(folder: DataFolder, ctx: MutationContext, o: Exp
     const target = await targetPath(folder, o, ctx.now)
     const dialect: Dialect = o.format === 'csv' ? 'csv' : 'excel'
     const sel = {since: o.since, status: o.status}
-    let files: {content: string; path: string}[]
+    let files: {content: Buffer | string; path: string}[]
     let rows: number
-    const table = <T>(columns: ExportColumn<T>[], list: T[], after: string[][] = []) => {
+    const table = async <T>(columns: ExportColumn<T>[], list: T[], after: string[][] = []) => {
       rows = list.length
-      files = [{content: csvText([...toCells(columns, list, dialect, o.wording[o.what]), ...after], dialect), path: target}]
+      const wording = o.wording[o.what]
+      const content = o.format === 'xlsx'
+        ? await xlsxBytes({
+          header: columns.map(c => wording.headers[c.key] ?? c.key), name: o.sheetNames[o.what], rows: toXlsxRows(columns, list, wording), trailer: after.filter(r => r.length > 0),
+        })
+        : csvText([...toCells(columns, list, dialect, wording), ...after], dialect)
+      files = [{content, path: target}]
     }
 
     switch (o.what) {
     case 'audit': {
-      table(AUDIT_COLUMNS, selectAudit(await readAuditEntries(folder), sel))
+      await table(auditColumns(o.fieldLabels), selectAudit(await readAuditEntries(folder), sel))
       break
     }
 
@@ -101,15 +130,15 @@ export async function runExport(folder: DataFolder, ctx: MutationContext, o: Exp
       const list = selectRecipients(report.recipients, sel)
       // People read the totals under the table; a program reading RFC 4180 wants one table only.
       const totals
-        = dialect === 'excel'
+        = dialect === 'excel' || o.format === 'xlsx'
           ? [[], ...Object.entries(report.totals).map(([k, v]) => [o.totalsLabels[k] ?? k, String(v)])].map(r => [...r, ...Array.from({length: Math.max(0, BROADCAST_COLUMNS.length - r.length)}, () => '')])
           : []
-      table(BROADCAST_COLUMNS, list, totals)
+      await table(BROADCAST_COLUMNS, list, totals)
       break
     }
 
     case 'requests': {
-      table(REQUEST_COLUMNS, selectRequests(await tx.requests(), sel))
+      await table(REQUEST_COLUMNS, selectRequests(await tx.requests(), sel))
       break
     }
 
@@ -121,7 +150,7 @@ export async function runExport(folder: DataFolder, ctx: MutationContext, o: Exp
         const paths = numbered(target, contents.length)
         files = contents.map((content, i) => ({content, path: paths[i]}))
         rows = list.length
-      } else table(SUBSCRIBER_COLUMNS, list)
+      } else await table(SUBSCRIBER_COLUMNS, list)
       break
     }
     }

@@ -12,6 +12,7 @@ import {
   parseChats,
 } from '../core/chat-export/index.js'
 import {type Config} from '../core/config.js'
+import {type Foreign, foreignKind} from '../core/file-kind.js'
 import {normalizePhone} from '../core/phone.js'
 import {BatchMerge, IncomingBatch} from '../core/requests/merge.js'
 import {type RequestRecord} from '../core/requests/types.js'
@@ -44,6 +45,8 @@ export interface ImportFileResult {
   /** How many payloads were refused in all. */
   rejected?: number
   requests: number
+  /** Not a chat nor a dump (a photo or a PDF beside the chat): skipped without counting as an error. */
+  skipped?: Foreign
   statuses?: number
 }
 
@@ -292,6 +295,14 @@ async function importInto(
     } catch (error) {
       into.results.push({
         error: {code: 'chat-file:unreadable', detail: (error as NodeJS.ErrnoException).code}, format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0,
+      })
+      continue
+    }
+
+    const foreign = foreignKind(first)
+    if (foreign) {
+      into.results.push({
+        format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0, skipped: foreign,
       })
       continue
     }

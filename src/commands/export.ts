@@ -19,6 +19,7 @@ export default class Export extends BaseCommand<typeof Export> {
   static description = t.description
   static examples = [
     '<%= config.bin %> <%= command.id %> subscribers',
+    '<%= config.bin %> <%= command.id %> subscribers --format xlsx',
     '<%= config.bin %> <%= command.id %> subscribers --format vcf',
     '<%= config.bin %> <%= command.id %> requests --status rejected --since 01/01/2025 --out richieste-respinte.csv',
     '<%= config.bin %> <%= command.id %> broadcast 20250314-092100-a1b2 --status failed',
@@ -26,7 +27,7 @@ export default class Export extends BaseCommand<typeof Export> {
   ]
   static flags = {
     force: Flags.boolean({description: t.flags.force}),
-    format: Flags.string({default: 'excel', description: t.flags.format, options: ['excel', 'csv', 'vcf']}),
+    format: Flags.string({default: 'excel', description: t.flags.format, options: ['excel', 'xlsx', 'csv', 'vcf']}),
     operator: Flags.string({description: common.operatorFlag}),
     out: Flags.string({description: t.flags.out}),
     since: Flags.string({description: t.flags.since}),
@@ -41,10 +42,12 @@ export default class Export extends BaseCommand<typeof Export> {
       this.folder(),
       {now: this.now(), operator: this.operator(f.operator)},
       {
+        fieldLabels: t.fieldLabels,
         force: f.force,
         format: f.format as ExportFormat,
         id: this.args.id,
         out: f.out === undefined ? undefined : path.resolve(f.out),
+        sheetNames: t.sheetNames,
         since,
         status: f.status,
         totalsLabels: t.totals,

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {unquotedPath} from '../app/import-hints.js'
 import {importFiles, type ImportOutcome, type PayloadProblemAt} from '../app/import.js'
 import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
@@ -40,6 +41,7 @@ export interface ImportResult {
     payloadErrors?: PayloadErrorJson[]
     rejected?: number
     requests: number
+    skipped?: {format: string; kind: string}
   }[]
   ignoredNearMisses?: {author: null | string; receivedAt: null | string; source: string; text: string}[]
   newRequests: number
@@ -84,6 +86,12 @@ export default class Import extends BaseCommand<typeof Import> {
     )
     const result = this.toResult(outcome)
     if (!this.jsonEnabled()) this.render(outcome, result)
+    const missing = new Set(outcome.files.filter(x => x.error?.code === 'not-found').map(x => x.path))
+    if (missing.size > 1) {
+      const joined = await unquotedPath([this.args.paths, ...this.rest], missing)
+      if (joined) this.note(t.quoteHint(joined))
+    }
+
     if (result.files.some(x => x.error || x.rejected)) process.exitCode = EXIT.partial
     return result
   }
@@ -92,6 +100,11 @@ export default class Import extends BaseCommand<typeof Import> {
     for (const file of r.files) {
       if (file.error) {
         this.logToStderr(color.bad(t.fileError(file.path, file.error.message)))
+        continue
+      }
+
+      if (file.skipped) {
+        this.log(color.dim(t.fileSkipped(file.path, t.notAChat[file.skipped.kind] ?? file.skipped.kind, file.skipped.format)))
         continue
       }
 
@@ -113,7 +126,7 @@ export default class Import extends BaseCommand<typeof Import> {
     }
 
     const failed = r.files.filter(x => x.error).length
-    if (failed > 0) this.logToStderr(color.bad(t.failedFiles(failed)))
+    if (failed > 0) this.logToStderr(color.bad(t.failedFiles(failed, r.files.length)))
     this.log(this.flags['dry-run'] ? t.dryRun : (r.newRequests > 0 ? t.next : ''))
   }
 
@@ -132,6 +145,7 @@ export default class Import extends BaseCommand<typeof Import> {
         path: x.path,
         ...(x.rejected ? {payloadErrors: x.payloadProblems?.map(p => payloadErrorJson(p)), rejected: x.rejected} : {}),
         requests: x.requests,
+        ...(x.skipped ? {skipped: x.skipped} : {}),
       })),
       newRequests: o.newRequests,
       statuses: o.statusesSeen,

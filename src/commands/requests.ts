@@ -1,6 +1,5 @@
-import {Flags} from '@oclif/core'
-
 import {BaseCommand} from '../base-command.js'
+import {aliasedOption, REQUEST_STATUS_ALIASES} from '../cli/value-aliases.js'
 import {formatPhone} from '../core/phone.js'
 import {REQUEST_STATUSES, type RequestJson, toRequestJson} from '../core/requests/types.js'
 import {formatItalian} from '../core/time.js'
@@ -11,7 +10,7 @@ export default class Requests extends BaseCommand<typeof Requests> {
   static description = t.description
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --status all --json']
   static flags = {
-    status: Flags.string({default: 'pending', description: t.statusFlag, options: [...REQUEST_STATUSES, 'all']}),
+    status: aliasedOption([...REQUEST_STATUSES, 'all'], REQUEST_STATUS_ALIASES, {default: 'pending', description: t.statusFlag, helpValue: '<stato>'}),
   }
   static summary = t.summary
 

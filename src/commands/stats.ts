@@ -5,9 +5,20 @@ import {type Stats as StatsData} from '../core/stats/stats.js'
 import {formatItalian, formatItalianDate} from '../core/time.js'
 import {stats as t} from '../messages/it.js'
 import {color} from '../ui/render.js'
+import {displayWidth} from '../ui/wrap.js'
 
 /** `stats --json` (the `subscribers` key is the original contract; the rest was added with issue 6). */
 export type StatsResult = StatsData
+
+/** Labels padded to one width and counts right-aligned, so the figures stand in one column. */
+function aligned(rows: [string, number][]): string {
+  const figures = rows.map(([label, n]) => [`${label}:`, nf.format(n)] as const)
+  const lw = Math.max(...figures.map(([l]) => displayWidth(l)))
+  const nw = Math.max(...figures.map(([, n]) => n.length))
+  return figures.map(([l, n]) => `${l}${' '.repeat(lw - displayWidth(l))} ${n.padStart(nw)}`).join('\n')
+}
+
+const nf = new Intl.NumberFormat('it-IT')
 
 export default class Stats extends BaseCommand<typeof Stats> {
   static description = t.description
@@ -21,9 +32,11 @@ export default class Stats extends BaseCommand<typeof Stats> {
   }
 
   private render(s: StatsResult): void {
-    this.log(t.active(s.subscribers.active))
-    this.log(t.ceased(s.subscribers.ceased))
-    this.log(t.total(s.subscribers.total))
+    this.log(aligned([
+      [t.labels.active, s.subscribers.active],
+      [t.labels.ceased, s.subscribers.ceased],
+      [t.labels.total, s.subscribers.total],
+    ]))
     this.log('')
     this.log(t.requests(s.requests))
     const p = s.pending

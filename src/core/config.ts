@@ -27,7 +27,7 @@ export function defaultConfig(): Config {
     comune: 'Comune di Cerveno',
     defaultCountry: 'IT',
     keyword: 'Servizio Info',
-    messagingLimit: 1000,
+    messagingLimit: 250,
     phoneNumberId: '',
     privacyNotice: '2021-12-21',
     rate: 20,

@@ -10,6 +10,7 @@ import writeFileAtomic from 'write-file-atomic'
 import {type AuditEntry} from '../core/audit.js'
 import {type Config, defaultConfig, loadConfig} from '../core/config.js'
 import {CervenoError} from '../core/errors.js'
+import {jsonErrorPosition} from '../core/json-position.js'
 import {type Subscriber} from '../core/registry/types.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
@@ -650,10 +651,12 @@ export class DataFolder {
     await this.assertInitialized()
     const file = path.join(this.dir, FILES.config)
     let raw: unknown
+    // Notepad saves UTF-8 with a BOM, which JSON.parse refuses.
+    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '')
     try {
-      raw = JSON.parse(await readFile(file, 'utf8'))
-    } catch {
-      throw new CervenoError('CONFIG_INVALID', {field: '(JSON)', file})
+      raw = JSON.parse(text)
+    } catch (error) {
+      throw new CervenoError('CONFIG_INVALID', {field: '(JSON)', file, ...jsonErrorPosition(text, error)})
     }
 
     return loadConfig(raw, file)

@@ -3,10 +3,14 @@
  * does not build. Code, comments and keys are English; values are Italian.
  */
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
+import {AUDIT_ACTIONS} from './audit-actions.js'
+import {plural} from './plural.js'
 import {nameProblem} from './validation.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
+/** A clause made the start of a sentence. */
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
 const PHONE_PROBLEMS: Record<string, string> = {
   empty: 'è vuoto',
@@ -100,20 +104,22 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   ALREADY_DECIDED: p => `La richiesta ${s(p.id)} è già stata decisa (${s(p.status)}): nessuna decisione applicata.`,
   API_FATAL: p => `WhatsApp ha rifiutato l'invio (codice ${s(p.code)}): ${s(p.hint)}`,
   BROADCAST_FATAL: p =>
-    `Invio ${s(p.id)} fermato: WhatsApp ha rifiutato la richiesta${p.code === undefined ? '' : ` (codice ${s(p.code)})`}. ${FATAL_HINTS[s(p.hint)] ?? FATAL_HINTS.unknown}${p.details ? ` Dettaglio di WhatsApp: ${s(p.details)}.` : ''} Messaggi accettati in questa esecuzione: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Dopo aver risolto il problema, riprendere con: cerveno-info broadcast --resume ${s(p.id)}`,
+    `Invio ${s(p.id)} fermato: WhatsApp ha rifiutato la richiesta${p.code === undefined ? '' : ` (codice ${s(p.code)})`}. ${sentence(FATAL_HINTS[s(p.hint)] ?? FATAL_HINTS.unknown)}${p.details ? ` Dettaglio di WhatsApp: ${s(p.details)}.` : ''} Messaggi accettati in questa esecuzione: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Dopo aver risolto il problema, riprendere con: cerveno-info broadcast --resume ${s(p.id)}`,
   BROADCAST_INTERRUPTED: p =>
-    `Invio ${s(p.id)} interrotto: le richieste già partite sono state completate e registrate (${s(p.sent)} messaggi accettati, ${s(p.pending)} ancora da inviare). Per riprendere: cerveno-info broadcast --resume ${s(p.id)}`,
+    `Invio ${s(p.id)} interrotto: le richieste già partite sono state completate e registrate (${plural(Number(p.sent ?? 0), 'messaggio accettato', 'messaggi accettati')}, ${s(p.pending)} ancora da inviare). Per riprendere: cerveno-info broadcast --resume ${s(p.id)}`,
   BROADCAST_NOT_RESUMABLE: p => `L'invio ${s(p.id)} era una simulazione (--dry-run): non c'è nulla da riprendere. Per inviare davvero usare --file.`,
   BROADCAST_PAUSED: p =>
-    `Invio ${s(p.id)} sospeso dopo ${s(p.count)} destinatari di fila senza successo${p.code === undefined ? '' : ` (codice più frequente: ${s(p.code)})`}: di solito la causa non sono i singoli cittadini ma l'account, il modello o la rete. Controllare con "cerveno-info broadcast show ${s(p.id)}", poi riprendere con: cerveno-info broadcast --resume ${s(p.id)} (e ritentare i falliti con --retry-failed ${s(p.id)}).`,
+    `Invio ${s(p.id)} sospeso dopo ${plural(Number(p.count ?? 0), 'destinatario', 'destinatari')} di fila senza successo${p.code === undefined ? '' : ` (codice più frequente: ${s(p.code)})`}: di solito la causa non sono i singoli cittadini ma l'account, il modello o la rete. Controllare con "cerveno-info broadcast show ${s(p.id)}", poi riprendere con: cerveno-info broadcast --resume ${s(p.id)} (e ritentare i falliti con --retry-failed ${s(p.id)}).`,
   BROADCAST_RUNNING: p =>
     `È già in corso un altro invio${p.pid ? ` (processo ${s(p.pid)})` : ''}: si può eseguire un solo invio alla volta per cartella dati. Attendere che finisca.`,
   BROADCAST_UNKNOWN: p => `Nessun invio con identificativo ${s(p.id)}. Vedere "cerveno-info broadcast list".`,
   CANCELLED: () => 'Operazione annullata.',
   CONFIG_INVALID: p =>
-    p.key === undefined
-      ? `Configurazione non valida in ${s(p.file)}: controllare il campo "${s(p.field)}".`
-      : `Valore non valido per ${s(p.key)}: ${CONFIG_PROBLEMS[s(p.problem)] ?? CONFIG_PROBLEMS.format}`,
+    p.field === '(JSON)'
+      ? `Il file ${s(p.file)} non è JSON valido${p.line === undefined ? '' : ` alla riga ${s(p.line)}, colonna ${s(p.column)}`}: controllare virgole, virgolette e parentesi in quel punto (o poco prima), oppure rifarlo con "cerveno-info init" dopo averlo rinominato.`
+      : (p.key === undefined
+        ? `Configurazione non valida in ${s(p.file)}: controllare il campo "${s(p.field)}".`
+        : `Valore non valido per ${s(p.key)}: ${CONFIG_PROBLEMS[s(p.problem)] ?? CONFIG_PROBLEMS.format}`),
   CONFIG_MISSING: p => `Manca la configurazione ${s(p.name)}. ${s(p.hint ?? CONFIG_HINTS[s(p.name)])}`,
   CONFIG_TOO_NEW: p =>
     `La cartella dati è stata scritta da una versione più recente di cerveno-info (formato ${s(p.found)}, questa versione legge fino al ${s(p.supported)}). Aggiornare cerveno-info.`,
@@ -121,7 +127,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
     `La cartella dati ${s(p.dir)} non è ancora stata preparata. Eseguire prima: cerveno-info init`,
   DATE_INVALID: p => `Data non valida: "${s(p.input)}". Scriverla come 2025-03-14 oppure 14/03/2025.`,
   ERASURE_INCOMPLETE: p =>
-    `Cancellazione incompleta: ${s(p.count)} file contengono ancora i dati e non si possono ripulire automaticamente (${s(p.files)}). Eliminarli o correggerli a mano, poi ripetere il comando.`,
+    `Cancellazione incompleta: ${Number(p.count) === 1 ? '1 file contiene' : `${s(p.count)} file contengono`} ancora i dati e non si possono ripulire automaticamente (${s(p.files)}). Eliminarli o correggerli a mano, poi ripetere il comando.`,
   EXPORT_OPTION_INVALID: p => EXPORT_OPTION_PROBLEMS[s(p.reason)]?.(p) ?? `Opzione non valida per l'esportazione (${s(p.reason)}).`,
   FILE_ENCODING: p => `Il file ${s(p.file)} non è in UTF-8 (riga ${s(p.line)}).`,
   FILE_EXISTS: p => `Il file ${s(p.file)} esiste già. Usare --force per sovrascriverlo.`,
@@ -135,7 +141,7 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   NO_TTY: p => `Questo comando chiede conferme, ma non c'è un terminale interattivo. ${s(p.hint)}`,
   NOT_SUBSCRIBED: p => `Il numero ${s(p.phone)} non risulta iscritto e attivo: nessuna modifica.`,
   NOTICE_INVALID: p => `Avviso non valido (${s(p.file)}): ${p.reason === undefined ? noticeProblem(p) : s(p.reason)}`,
-  PARTIAL: p => `Completato con ${s(p.count)} errori.`,
+  PARTIAL: p => `Completato con ${plural(Number(p.count ?? 0), 'errore', 'errori')}.`,
   PHONE_INVALID: p =>
     `Numero di telefono non valido: "${s(p.input)}" ${PHONE_PROBLEMS[s(p.problem)] ?? ''}. Esempi validi: +39 333 123 4567, 3331234567.`,
   PHONE_REQUIRED: p => `La richiesta ${s(p.id)} non ha un numero di telefono: indicarlo prima di approvarla.`,
@@ -175,7 +181,7 @@ export const common = {
   migrated: (from: number, to: number) => `Cartella dati aggiornata dal formato ${from} al formato ${to}.`,
   operatorFlag: "Chi esegue l'operazione (predefinito: l'utente del computer).",
   unexpected: (detail: string) => `Errore imprevisto: ${detail}. Segnalarlo all'assistenza informatica.`,
-  usage: (detail: string) => `Uso non corretto del comando: ${detail}. Vedere --help.`,
+  usage: (detail: string) => `Uso non corretto del comando: ${detail}${/[.?!]$/.test(detail) ? '' : '.'} Vedere --help.`,
 }
 
 export const init = {
@@ -209,23 +215,22 @@ export const subscribers = {
   },
   searchFlag: 'Cerca nel nome o nel numero.',
   status: {active: 'attivo', ceased: 'cessato'},
-  statusFlag: 'Quali iscritti mostrare: active (attivi), ceased (cessati) o all (tutti).',
+  statusFlag: 'Quali iscritti mostrare: attivi (predefinito), cessati o tutti (per gli script anche active, ceased, all).',
   summary: 'Elenca gli iscritti al servizio.',
-  total: (shown: number, all: number) => `${shown} di ${all} iscritti.`,
+  total: (shown: number, all: number) => `${shown} di ${plural(all, 'iscritto', 'iscritti')}.`,
 }
 
 const MONTHS = ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic']
 
 export const stats = {
-  active: (n: number) => `Iscritti attivi:   ${n}`,
   broadcastLine: (b: {delivered: number; deliveryRate: null | number; failed: number; id: string; read: number; recipients: number; startedAt: string}) =>
     `  ${b.id} del ${b.startedAt}: consegnato a ${b.delivered} su ${b.recipients} (${b.deliveryRate === null ? '—' : `${(b.deliveryRate * 100).toFixed(1).replace('.', ',')}%`}), letto da ${b.read}, non riuscito per ${b.failed}`,
   broadcastsTitle: 'Consegna degli avvisi (destinatari che lo hanno ricevuto)',
-  ceased: (n: number) => `Iscrizioni cessate: ${n}`,
   chartLegend: 'prima colonna: iscrizioni · seconda colonna: cessazioni',
   chartTitle: (n: number) => `Iscrizioni e cessazioni negli ultimi ${n} mesi`,
   description:
     'Conta iscritti e richieste per stato, dice da quanto aspetta la richiesta in attesa più vecchia, disegna iscrizioni e cessazioni mese per mese negli ultimi 12 mesi e mostra quanti destinatari di ogni avviso lo hanno ricevuto. Per gli script usare --json.',
+  labels: {active: 'Iscritti attivi', ceased: 'Iscrizioni cessate', total: 'Totale nel registro'},
   month: (ym: string) => `${MONTHS[Number(ym.slice(5, 7)) - 1] ?? ym.slice(5, 7)} ${ym.slice(0, 4)}`,
   noPending: 'Nessuna richiesta in attesa di verifica.',
   pending: (n: number, oldest: string, days: number) =>
@@ -249,9 +254,9 @@ export const requests = {
     rejected: 'respinta',
     superseded: 'superata',
   } as Record<string, string>,
-  statusFlag: 'Quali richieste: pending (in attesa, predefinito), approved, rejected, discarded, superseded o all.',
+  statusFlag: 'Quali richieste: attesa (predefinito), approvata, respinta, scartata, superata o tutte (per gli script anche pending, approved, rejected, discarded, superseded, all).',
   summary: 'Elenca le richieste di iscrizione e cancellazione.',
-  total: (n: number) => `${n} richieste.`,
+  total: (n: number) => `${plural(n, 'richiesta', 'richieste')}.`,
 }
 
 export const review = {
@@ -272,7 +277,7 @@ export const review = {
     quit: 'Esci',
     reject: 'Respingi…',
   },
-  confirmAll: (n: number) => `Approvare tutte le ${n} richieste rimanenti?`,
+  confirmAll: (n: number) => (n === 1 ? "Approvare l'ultima richiesta rimanente?" : `Approvare tutte le ${n} richieste rimanenti?`),
   correctName: 'Nome',
   correctPhone: 'Telefono',
   correctWhat: 'Cosa correggere',
@@ -314,7 +319,7 @@ export const review = {
   reasons: ['non residente', 'nome incompleto', 'numero non verificabile', 'richiesta doppia'],
   reasonTyped: 'Scrivi il motivo',
   rejectNeedsReason: 'Per respingere serve il motivo: --reason "<motivo>".',
-  skippedAll: (n: number) => `${n} richieste non approvabili restano in attesa (numero o nome mancante, oppure cancellazione di un non iscritto).`,
+  skippedAll: (n: number) => `${n === 1 ? '1 richiesta non approvabile resta' : `${n} richieste non approvabili restano`} in attesa (numero o nome mancante, oppure cancellazione di un non iscritto).`,
   state: {
     active: (since: string, name: string) => `attivo dal ${since} (nome in registro: ${name})`,
     ceased: (on: string) => `cessato il ${on}`,
@@ -339,11 +344,13 @@ export const importCmd = {
   description:
     'Legge file e cartelle: chat esportate dal telefono (.txt o .zip, Android e iPhone) e file di webhook della Cloud API (.json, .ndjson). Estrae soltanto le richieste "Servizio Info ON/OFF" e le mette in attesa di verifica; tutti gli altri messaggi sono ignorati. Importare di nuovo lo stesso file non aggiunge nulla.',
   dryRun: 'Prova (--dry-run): nessun file è stato modificato.',
-  failedFiles: (n: number) => `${n} file non importati: vedere sopra. Gli altri sono stati importati.`,
+  failedFiles: (n: number, total = n) =>
+    `${n === 1 ? '1 file non importato' : `${n} file non importati`}: vedere sopra.${total > n ? (total - n === 1 ? " L'altro è stato importato." : ' Gli altri sono stati importati.') : ''}`,
   fileDate: (order: string, reason: string) => `   date lette come ${order} (${reason})`,
   fileError: (file: string, why: string) => `${file}: NON IMPORTATO — ${why}`,
   fileLine: (file: string, format: string, messages: number, requests: number, ignored: number) =>
-    `${file}: ${format}, ${messages} messaggi, ${requests} richieste, ${ignored} ignorati`,
+    `${file}: ${format}, ${plural(messages, 'messaggio', 'messaggi')}, ${plural(requests, 'richiesta', 'richieste')}, ${plural(ignored, 'ignorato', 'ignorati')}`,
+  fileSkipped: (file: string, what: string, format: string) => `${file}: saltato, ${what} (${format}) e non una chat`,
   fileStatuses: (n: number) => `, ${n} stati di consegna`,
   flags: {
     dateOrder: 'Ordine delle date se il file non lo rivela: dmy (giorno/mese/anno), mdy, ymd.',
@@ -359,6 +366,14 @@ export const importCmd = {
   nearMiss: (source: string, who: string, text: string) => `  ${source} ${who}: ${text}`,
   nearMissHeader: 'Messaggi ignorati che nominano la parola chiave:',
   next: 'Per verificarle: cerveno-info review',
+  notAChat: {
+    audio: 'è un messaggio vocale o un file audio',
+    contact: 'è un contatto',
+    image: "è una foto o un'immagine",
+    office: 'è un documento da ufficio',
+    pdf: 'è un documento PDF',
+    video: 'è un video',
+  } as Record<string, string>,
   pathsArg: 'File o cartelle da importare.',
   problems: {
     'chat-file:binary': 'non è un file di testo',
@@ -384,6 +399,8 @@ export const importCmd = {
     'webhook:TRUNCATED': 'il JSON è troncato (file incompleto)',
     'webhook:UNREADABLE': 'impossibile leggere il file',
   } as Record<string, string>,
+  quoteHint: (joined: string) =>
+    `Il percorso contiene spazi: va scritto tra virgolette, altrimenti ogni parola è presa come un file a sé. Ad esempio: cerveno-info import "${joined}"`,
   summary: 'Importa le chat WhatsApp esportate e i webhook della Cloud API.',
   totals: (a: {duplicates: number; newRequests: number; superseded: number; unresolvedPhones: number}) =>
     `Richieste nuove: ${a.newRequests} · già importate: ${a.duplicates} · superate da una più recente: ${a.superseded} · senza numero: ${a.unresolvedPhones}`,
@@ -434,7 +451,7 @@ export const broadcast = {
 
   done(r: {durationMs: number; failed: number; id: string; sent: number; skipped: number; uncertain: number}) {
     const lines = [
-      `Invio ${r.id} completato in ${duration(r.durationMs)}: ${num(r.sent)} messaggi accettati da WhatsApp, ${num(r.failed)} non riusciti, ${num(r.uncertain)} incerti${r.skipped > 0 ? ` (${num(r.skipped)} destinatari avevano già un esito)` : ''}.`,
+      `Invio ${r.id} completato in ${duration(r.durationMs)}: ${plural(r.sent, 'messaggio accettato', 'messaggi accettati')} da WhatsApp, ${plural(r.failed, 'non riuscito', 'non riusciti')}, ${plural(r.uncertain, 'incerto', 'incerti')}${r.skipped > 0 ? ` (${r.skipped === 1 ? '1 destinatario aveva' : `${num(r.skipped)} destinatari avevano`} già un esito)` : ''}.`,
     ]
     if (r.failed > 0) {
       lines.push(`Non riusciti: dettagli con "cerveno-info broadcast show ${r.id}"; per ritentare quelli con un errore che può essere temporaneo: cerveno-info broadcast --retry-failed ${r.id}`)
@@ -512,10 +529,10 @@ export const broadcast = {
     }
 
     if (v.test) lines.push(`Invio di prova al solo numero ${v.test} (registrato come prova).`)
-    else if (v.kind === 'new') lines.push(`Destinatari: ${num(v.recipients)} iscritti attivi (elenco fissato all'avvio dell'invio).`)
+    else if (v.kind === 'new') lines.push(`Destinatari: ${plural(v.recipients, 'iscritto attivo', 'iscritti attivi')} (elenco fissato all'avvio dell'invio).`)
     else lines.push(`Destinatari dell'invio: ${num(v.recipients)}; da inviare ora: ${num(v.queued)}; già con un esito: ${num(v.recipients - v.queued - v.uncertainLeft)}.`)
     if (v.uncertainLeft > 0) {
-      lines.push(`Esclusi ${num(v.uncertainLeft)} destinatari con esito incerto (potrebbero averlo già ricevuto): per reinviare anche a loro aggiungere --retry-uncertain.`)
+      lines.push(`Esclusi ${plural(v.uncertainLeft, 'destinatario', 'destinatari')} con esito incerto (potrebbero averlo già ricevuto): per reinviare anche a loro aggiungere --retry-uncertain.`)
     }
 
     if (v.queued > 0) lines.push(`Durata stimata: circa ${duration(v.estimatedMs)} (${num(v.rate)} messaggi al secondo).`)
@@ -553,6 +570,11 @@ export const broadcast = {
     'Interruzione richiesta: attendo le risposte alle richieste già partite e chiudo il registro (Ctrl-C di nuovo per uscire subito: quei destinatari resteranno incerti).',
 
   summary: 'Invia un avviso a tutti gli iscritti attivi tramite WhatsApp.',
+  usage: [
+    '<%= command.id %> --file <file> [--dry-run] [--yes] [--to <telefono>] [--template <nome> --language <codice> | --text] [--rate <n>]',
+    '<%= command.id %> --resume <id> [--retry-uncertain] [--yes] [--rate <n>]',
+    '<%= command.id %> --retry-failed <id> [--retry-uncertain] [--yes] [--rate <n>]',
+  ],
 }
 
 const SUBSCRIBER_WORDS = {active: 'attivo', ceased: 'cessato'} as Record<string, string>
@@ -584,6 +606,15 @@ const API_CODES: Record<string, string> = {
   '*': 'errore di WhatsApp: cercare il codice nella documentazione di Meta',
 }
 
+/** Italian names of the fields an audit entry's before/after carries (beyond the tables' own headers). */
+const AUDIT_FIELDS: Record<string, string> = {
+  action: 'azione', approvedBy: 'approvato da', author: 'autore', ceasedAt: 'cessato il', ceasedBy: 'cessato da', consent: 'consenso',
+  decidedAt: 'decisa il', decidedBy: 'decisa da', encoding: 'codifica', file: 'file', files: 'file', format: 'formato', id: 'id',
+  importedAt: 'importata il', name: 'nome', phone: 'telefono', phoneSource: 'origine del numero', privacyNotice: 'informativa del', rawText: 'testo', reason: 'motivo',
+  receivedAt: 'ricevuta il', recipients: 'destinatari', requestId: 'id richiesta', rows: 'righe', source: 'fonte', status: 'stato',
+  subscribedAt: 'iscritto il', updatedAt: 'ultima modifica',
+}
+
 export const exportCmd = {
   description: [
     'Scrive un file pronto per Excel (predefinito: si apre con un doppio clic, colonne separate, accenti corretti),',
@@ -595,12 +626,13 @@ export const exportCmd = {
     'Il file predefinito è esportazioni/<cosa>-AAAA-MM-GG.csv (o .vcf) nella cartella dati; un file esistente non viene',
     'mai sovrascritto senza --force. Non fa domande: si può pianificare (cron, Utilità di pianificazione di Windows).',
   ].join('\n'),
-  done: (rows: number, file: string) => `Esportate ${num(rows)} righe in ${file}`,
+  done: (rows: number, file: string) => `${rows === 1 ? 'Esportata 1 riga' : `Esportate ${num(rows)} righe`} in ${file}`,
   doneVcf: (contacts: number, files: string[]) =>
     [`Esportati ${num(contacts)} contatti in ${files.length} file (al massimo 256 contatti ciascuno, uno per lista broadcast):`, ...files.map(f => `  ${f}`)].join('\n'),
+  fieldLabels: AUDIT_FIELDS,
   flags: {
     force: 'Sovrascrive il file se esiste già.',
-    format: 'excel (predefinito, doppio clic in Excel), csv (RFC 4180, per altri programmi) o vcf (rubrica vCard, solo iscritti).',
+    format: 'excel (predefinito: CSV che si apre con un doppio clic in Excel), xlsx (cartella di lavoro Excel vera e propria, con filtri), csv (RFC 4180, per altri programmi) o vcf (rubrica vCard, solo iscritti).',
     out: 'File da scrivere, oppure cartella in cui scriverlo con il nome predefinito (predefinito: la cartella esportazioni della cartella dati).',
     since: 'Solo le righe con una data (iscrizione, cessazione, ricezione, decisione, operazione) da questo giorno in poi: 2025-03-14 oppure 14/03/2025.',
     status:
@@ -608,13 +640,16 @@ export const exportCmd = {
   },
   idArg: "Identificativo dell'invio (solo con broadcast; vedere \"cerveno-info broadcast list\").",
   noContacts: 'Nessun contatto da esportare: nessun file scritto.',
+  sheetNames: {
+    audit: 'Registro', broadcast: 'Invio', requests: 'Richieste', subscribers: 'Iscritti',
+  },
   summary: 'Esporta iscritti, richieste, esito di un invio o registro delle operazioni (Excel, CSV, rubrica vCard).',
   tables: {
     audit: {
       headers: {
         action: 'Operazione', after: 'Dopo', before: 'Prima', operator: 'Operatore', subject: 'Oggetto', ts: 'Data e ora',
       },
-      words: {},
+      words: {action: AUDIT_ACTIONS},
     },
     broadcast: {
       headers: {
@@ -669,7 +704,7 @@ export const privacy = {
     description:
       "Elimina il numero e il nome del cittadino da iscritti.csv, richieste.csv, registro.jsonl, dalle copie in backup/, dagli invii in invii/ (l'esito resta conteggiato, senza numero) e dalle esportazioni in esportazioni/. Ogni file è riscritto in modo sicuro. La cancellazione è annotata nel registro con data, operatore e un codice, senza numero né nome. Chiede conferma, salvo --yes.",
     done: (id: string, r: {files: unknown[]; records: number}) =>
-      `Cancellazione eseguita (codice ${id}): ${r.records} righe in ${r.files.length} file. Annotata nel registro senza numero né nome.`,
+      `Cancellazione eseguita (codice ${id}): ${plural(r.records, 'riga', 'righe')} in ${r.files.length} file. Annotata nel registro senza numero né nome.`,
     flags: {yes: 'Non chiede conferma (per gli script).'},
     nameLeft: (files: string[]) =>
       `Nota: lo stesso nome compare ancora accanto a un altro numero (un omonimo?) in: ${files.join(', ')}. Quelle righe non sono state toccate.`,
@@ -679,7 +714,7 @@ export const privacy = {
       [
         `Dati di ${phone}${name ? ` (${name})` : ''} da cancellare:`,
         `  iscrizione: ${p.subscribers > 0 ? 'sì' : 'no'} · richieste: ${p.requests} · destinatario in ${p.broadcastRecipients} invii`,
-        `  ${p.files.length} file da riscrivere, ${p.records} righe in tutto:`,
+        `  ${p.files.length} file da riscrivere, ${plural(p.records, 'riga', 'righe')} in tutto:`,
         ...p.files.map(f => `    ${f.file} (${f.removed})`),
         ...(p.uncleanable.length > 0 ? [`  File da sistemare a mano: ${p.uncleanable.join(', ')}`] : []),
       ].join('\n'),
@@ -725,9 +760,9 @@ export const privacy = {
     description:
       'Con il periodo di conservazione di config.json (retentionMonths) cancella, con la stessa procedura di "privacy erase", i cittadini la cui iscrizione è cessata prima del periodo e le richieste respinte, scartate o superate decise prima del periodo. Un cessato con una richiesta in attesa è mantenuto. Con --dry-run elenca soltanto cosa verrebbe cancellato.',
     done: (id: string, r: {files: unknown[]; records: number}) =>
-      `Conservazione applicata (codice ${id}): ${r.records} righe cancellate in ${r.files.length} file. Annotata nel registro.`,
+      `Conservazione applicata (codice ${id}): ${plural(r.records, 'riga cancellata', 'righe cancellate')} in ${r.files.length} file. Annotata nel registro.`,
     dryRunNote: 'Prova (--dry-run): nessun file è stato modificato.',
-    files: (n: number, records: number) => `File da riscrivere: ${n} (${records} righe).`,
+    files: (n: number, records: number) => `File da riscrivere: ${n} (${plural(records, 'riga', 'righe')}).`,
     flags: {
       dryRun: 'Elenca cosa verrebbe cancellato, senza cancellare nulla.',
       yes: 'Non chiede conferma (per le attività pianificate).',

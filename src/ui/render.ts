@@ -1,6 +1,7 @@
 import chalk from 'chalk'
 
 import {visible} from '../core/safe-text.js'
+import {displayWidth} from './wrap.js'
 
 /** The only chalk user: colours and plain tables for the clerk's terminal. */
 export const color = {
@@ -12,12 +13,12 @@ export const color = {
 }
 
 /**
- * A left-aligned text table sized to its content (display width of accented letters is 1). Cells are made
- * visible (safe-text.ts): they hold what citizens wrote.
+ * A left-aligned text table sized to its content, in terminal columns (an emoji takes two, an accent none).
+ * Cells are made visible (safe-text.ts): they hold what citizens wrote.
  */
 export function table(header: string[], dirty: string[][]): string {
   const rows = dirty.map(r => r.map(c => visible(c)))
-  const width = header.map((h, i) => Math.max([...h].length, ...rows.map(r => [...(r[i] ?? '')].length)))
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(width[i] - [...c].length)).join('  ').trimEnd()
+  const width = header.map((h, i) => Math.max(displayWidth(h), ...rows.map(r => displayWidth(r[i] ?? ''))))
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(Math.max(0, width[i] - displayWidth(c)))).join('  ').trimEnd()
   return [chalk.bold(line(header)), ...rows.map(r => line(r))].join('\n')
 }

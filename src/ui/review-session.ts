@@ -1,4 +1,4 @@
-import {confirm, input, select} from '@inquirer/prompts'
+import {input} from '@inquirer/prompts'
 
 import {approveAll, decideOne} from '../app/review.js'
 import {formatPhone, tryNormalizePhone} from '../core/phone.js'
@@ -17,6 +17,7 @@ import {formatItalian, formatItalianDate} from '../core/time.js'
 import {type DataFolder, type MutationContext} from '../io/data-folder.js'
 import {errors, review as t, requests as tr} from '../messages/it.js'
 import {namePromptProblem, reviewNotes} from '../messages/validation.js'
+import {confirm, select} from './prompts.js'
 import {color} from './render.js'
 
 type Choice = 'approve' | 'approveAll' | 'correct' | 'defer' | 'discard' | 'quit' | 'reject'

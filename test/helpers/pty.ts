@@ -19,9 +19,9 @@ export class PtySession {
   private consumed = 0
   private readonly term: pty.IPty
 
-  constructor(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}) {
+  constructor(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}, cols = 160) {
     this.term = pty.spawn(process.execPath, [BIN, ...args], {
-      cols: 160,
+      cols,
       cwd: ROOT,
       env: cliEnv(dataDir, {...env, FORCE_COLOR: '0'}) as Record<string, string>,
       name: 'xterm-256color',

@@ -43,6 +43,8 @@ export default class Broadcast extends BaseCommand<typeof Broadcast> {
     yes: Flags.boolean({char: 'y', description: t.flags.yes}),
   }
   static summary = t.summary
+  // oclif draws a garbled line from the exclusive flags; the three ways of calling it, by hand.
+  static usage = t.usage
   /** Set once known, so that no error path can print it. */
   private token: string | undefined
 

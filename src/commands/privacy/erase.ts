@@ -35,7 +35,7 @@ export default class PrivacyErase extends BaseCommand<typeof PrivacyErase> {
       }
 
       this.log(t.erase.plan(formatPhone(phone), plan.name, plan))
-      const {confirm} = await import('@inquirer/prompts')
+      const {confirm} = await import('../../ui/prompts.js')
       if (!(await confirm({default: false, message: t.erase.confirm}))) throw new CervenoError('CANCELLED')
     }
 

@@ -7,6 +7,7 @@ import {BaseCommand} from '../../base-command.js'
 import {formatPhone, normalizePhone} from '../../core/phone.js'
 import {type PrivacyDossier} from '../../core/privacy/dossier.js'
 import {formatItalian} from '../../core/time.js'
+import {auditAction} from '../../messages/audit-actions.js'
 import {common, privacy as t} from '../../messages/it.js'
 
 export default class PrivacyExport extends BaseCommand<typeof PrivacyExport> {
@@ -81,6 +82,6 @@ function render(d: PrivacyDossier): string {
   }
 
   lines.push('', L.audit(d.audit.length))
-  for (const a of d.audit) lines.push(`  ${formatItalian(a.ts)}  ${a.operator}  ${a.action}  ${a.subject}`)
+  for (const a of d.audit) lines.push(`  ${formatItalian(a.ts)}  ${a.operator}  ${auditAction(a.action)}  ${a.subject}`)
   return lines.join('\n')
 }

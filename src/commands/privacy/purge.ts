@@ -35,7 +35,7 @@ export default class PrivacyPurge extends BaseCommand<typeof PrivacyPurge> {
     if (!this.jsonEnabled() && (dry || !this.flags.yes || empty)) this.render(plan)
     if (dry || empty) return plan
     if (!this.flags.yes) {
-      const {confirm} = await import('@inquirer/prompts')
+      const {confirm} = await import('../../ui/prompts.js')
       if (!(await confirm({default: false, message: t.purge.confirm}))) throw new CervenoError('CANCELLED')
     }
 

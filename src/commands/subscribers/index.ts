@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {aliasedOption, SUBSCRIBER_STATUS_ALIASES} from '../../cli/value-aliases.js'
 import {formatPhone} from '../../core/phone.js'
 import {filterSubscribers} from '../../core/registry/registry.js'
 import {type SubscriberJson, toSubscriberJson} from '../../core/registry/types.js'
@@ -17,7 +18,7 @@ export default class Subscribers extends BaseCommand<typeof Subscribers> {
   ]
   static flags = {
     search: Flags.string({description: t.searchFlag}),
-    status: Flags.string({default: 'active', description: t.statusFlag, options: ['active', 'ceased', 'all']}),
+    status: aliasedOption(['active', 'ceased', 'all'], SUBSCRIBER_STATUS_ALIASES, {default: 'active', description: t.statusFlag, helpValue: '<stato>'}),
   }
   static summary = t.summary
 

@@ -5,7 +5,7 @@ import {REQUEST_STATUSES, type RequestRecord} from '../requests/types.js'
 import {atOrAfter} from './since.js'
 
 export type ExportWhat = 'audit' | 'broadcast' | 'requests' | 'subscribers'
-export type ExportFormat = 'csv' | 'excel' | 'vcf'
+export type ExportFormat = 'csv' | 'excel' | 'vcf' | 'xlsx'
 
 export const SUBSCRIBER_FILTERS = ['active', 'ceased', 'all'] as const
 export const REQUEST_FILTERS = [...REQUEST_STATUSES, 'all'] as const

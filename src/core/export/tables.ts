@@ -60,16 +60,30 @@ export const REQUEST_COLUMNS: ExportColumn<RequestRecord>[] = [
   date('importedAt', r => r.importedAt),
 ]
 
-const json = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v))
+/**
+ * An audit entry's before/after as the clerk reads it: one "campo: valore" per line, field names in Italian where
+ * the tables have a header for them, nested values as compact JSON.
+ */
+export function fieldsText(v: unknown, labels: Record<string, string> = {}): string | undefined {
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'object' || Array.isArray(v)) return typeof v === 'string' ? v : JSON.stringify(v)
+  return Object.entries(v as Record<string, unknown>)
+  .filter(([, x]) => x !== undefined && x !== null && x !== '')
+  .map(([k, x]) => `${labels[k] ?? k}: ${typeof x === 'string' ? x : (Array.isArray(x) && x.every(i => typeof i === 'string') ? x.join(', ') : JSON.stringify(x))}`)
+  .join('\n')
+}
 
-export const AUDIT_COLUMNS: ExportColumn<AuditEntry>[] = [
+/** The audit's columns; `labels` are the Italian names of the fields its before/after carry. */
+export const auditColumns = (labels: Record<string, string> = {}): ExportColumn<AuditEntry>[] => [
   date('ts', a => a.ts),
   text('operator', a => a.operator),
-  text('action', a => a.action),
+  code('action', a => a.action),
   text('subject', a => a.subject),
-  text('before', a => json(a.before)),
-  text('after', a => json(a.after)),
+  text('before', a => fieldsText(a.before, labels)),
+  text('after', a => fieldsText(a.after, labels)),
 ]
+
+export const AUDIT_COLUMNS = auditColumns()
 
 /** One recipient of a broadcast's delivery report (the shape of `broadcast show --json`). */
 export interface RecipientRow {
@@ -88,6 +102,33 @@ export const BROADCAST_COLUMNS: ExportColumn<RecipientRow>[] = [
   code('explanation', r => (r.errorCode === null ? undefined : String(r.errorCode))),
   text('wamid', r => r.wamid ?? undefined),
 ]
+
+/** A workbook cell: text, number, a date as Rome wall time (`yyyy-mm-ddTHH:mm:ss`), or empty. */
+export type XlsxCell = null | number | string | {wall: string}
+
+/**
+ * The rows of an export as typed workbook cells: coded values in Italian words, dates as dates. No formula
+ * neutralising is needed: a workbook's text cell is never evaluated.
+ */
+export function toXlsxRows<T>(columns: readonly ExportColumn<T>[], rows: Iterable<T>, wording: Wording, zone = TIME_ZONE): XlsxCell[][] {
+  const out: XlsxCell[][] = []
+  for (const row of rows) {
+    out.push(columns.map(c => {
+      const v = c.value(row)
+      if (v === undefined || v === '') return null
+      if (typeof v === 'number') return v
+      if (c.kind === 'date') {
+        const t = Date.parse(v)
+        return Number.isFinite(t) ? {wall: DateTime.fromMillis(t, {zone}).toFormat("yyyy-LL-dd'T'HH:mm:ss")} : v
+      }
+
+      if (c.kind === 'code') return wording.words[c.key]?.[v] ?? wording.words[c.key]?.['*'] ?? v
+      return v
+    }))
+  }
+
+  return out
+}
 
 /** Excel (Italian locale) reads `14/03/2025 09:21:00` as a date-time: sortable, filterable. */
 function excelDate(iso: string, zone: string): string {

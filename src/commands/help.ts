@@ -1,0 +1,29 @@
+import {Args, Command, loadHelpClass} from '@oclif/core'
+
+import {EXIT} from '../core/errors.js'
+import {cli as t} from '../messages/cli.js'
+
+/** `cerveno-info help [command]`: the help pages, as `--help` shows them. */
+export default class HelpCommand extends Command {
+  static args = {
+    comando: Args.string({description: 'Il comando di cui mostrare la guida (es. import, broadcast show).'}),
+  }
+  static description = t.helpSummary
+  static examples = ['<%= config.bin %> help', '<%= config.bin %> help broadcast', '<%= config.bin %> help subscribers add']
+  static strict = false
+  static summary = t.helpSummary
+
+  async run(): Promise<void> {
+    const {argv} = await this.parse(HelpCommand)
+    const words = (argv as string[]).filter(a => !a.startsWith('-'))
+    const id = words.join(':')
+    if (id !== '' && !this.config.findCommand(id) && !this.config.findTopic(id)) {
+      process.exitCode = EXIT.usage
+      this.logToStderr(t.helpUnknown(this.config.bin, words.join(' ')))
+      return
+    }
+
+    const Help = await loadHelpClass(this.config)
+    await new Help(this.config, {all: false}).showHelp(words)
+  }
+}
