@@ -57,10 +57,16 @@ describe('export (CLI)', () => {
   it('Excel: BOM, `;`, CRLF, phones as text, hostile names inert, Italian headers with statuses, dates and who decided', async () => {
     await subscribe(dataDir, root, [
       {name: 'Paolo Rossi', phone: '+393331234567'},
-      {name: '=HYPERLINK("http://x","y")', phone: '+393331234568'},
-      {name: '@SUM(1)', phone: '+393331234569'},
-      {name: '+SUM(2)', phone: '+393331234570'},
+      {name: 'Segnaposto Uno', phone: '+393331234568'},
+      {name: 'Segnaposto Due', phone: '+393331234569'},
+      {name: 'Segnaposto Tre', phone: '+393331234570'},
     ])
+    // The import never stores a formula as a name (issue 13): hostile names can only come from a hand edit.
+    const registry = path.join(dataDir, 'iscritti.csv')
+    writeFileSync(registry, readFileSync(registry, 'utf8')
+    .replace('Segnaposto Uno', '"=HYPERLINK(""http://x"",""y"")"')
+    .replace('Segnaposto Due', '@SUM(1)')
+    .replace('Segnaposto Tre', '+SUM(2)'))
     assert.equal((await runCli(['subscribers', 'remove', '+393331234570'], dataDir)).code, 0)
     const r = await runJson<{files: string[]; format: string; rows: number; what: string}>(['export', 'subscribers'], dataDir)
     assert.equal(r.code, 0, r.stderr)
