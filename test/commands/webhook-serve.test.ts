@@ -259,5 +259,15 @@ describe('webhook serve (CLI, real HTTP on 127.0.0.1)', () => {
     assert.equal((await again.exited).code, 0)
     assert.equal(readFileSync(file, 'utf8'), whole)
     assert.match(again.stderr(), /incomplet/)
+
+    // A line edited by hand into something that is not JSON is skipped with a warning; the next line is imported.
+    const good = JSON.stringify(inboundEnvelope([{
+      body: 'Servizio Info ON Dopo', from: '393331118888', id: 'wamid.AFTER', ts: 1_760_000_400,
+    }]))
+    writeFileSync(file, whole + 'non è json\n' + good + '\n')
+    const skipped = await runJson<ImportJson>(['import'], dataDir)
+    assert.equal(skipped.json.newRequests, 1)
+    const line = whole.split('\n').length
+    assert.deepEqual(skipped.json.warnings, [`inbox-line-skipped:${path.basename(file)}:${line}`])
   })
 })

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {
-  appendFileSync, mkdirSync, readFileSync, writeFileSync,
+  appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync,
 } from 'node:fs'
 import path from 'node:path'
 
@@ -55,6 +55,20 @@ describe('webhook inbox (io)', () => {
     // Another import committed 999 after this one saw 8: keep 999.
     const fresh = await read(dir, {files: {'2026-12-08.ndjson': {line: 0, offset: 0}}})
     assert.deepEqual(nextInboxState(stale, fresh.sources, present).files['2026-12-08.ndjson'], {line: 9, offset: 999})
+  })
+
+  it('each line goes to the file of its day of receipt (local time), a new file private', async () => {
+    const writer = new InboxWriter(inbox)
+    await writer.open()
+    await Promise.all([
+      writer.append(Buffer.from('{"d":1}'), new Date(2026, 11, 7, 23, 59, 59)),
+      writer.append(Buffer.from('{"d":2}'), new Date(2026, 11, 8, 0, 0, 1)),
+    ])
+    await writer.append(Buffer.from('{"d":3}'), new Date(2026, 11, 7, 23, 59, 59, 500))
+    await writer.close()
+    assert.equal(readFileSync(path.join(inbox, '2026-12-07.ndjson'), 'utf8'), '{"d":1}\n{"d":3}\n')
+    assert.equal(readFileSync(path.join(inbox, '2026-12-08.ndjson'), 'utf8'), '{"d":2}\n')
+    if (process.platform !== 'win32') assert.equal(statSync(path.join(inbox, '2026-12-08.ndjson')).mode & 0o777, 0o600)
   })
 
   it('group commit: concurrent appends share syncs, every line lands once, in order', async () => {
