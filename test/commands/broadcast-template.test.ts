@@ -3,10 +3,10 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
-import {KEY, PtySession} from '../helpers/pty.js'
 import {
   FAKE_TOKEN, FAKE_WABA_ID, type FakeCloudApi, fakeTemplate, startFakeCloudApi,
 } from '../helpers/fake-cloud-api.js'
+import {KEY, PtySession} from '../helpers/pty.js'
 import {
   apiEnv, assertSecretAbsent, NOTICE_FLAT, runIds, seedSubscribers, writeNotice,
 } from './broadcast.helpers.js'
@@ -33,7 +33,7 @@ describe('broadcast with the template definition (components, checks before the 
     cleanup()
   })
 
-  const env = () => ({...apiEnv(fake), WHATSAPP_BUSINESS_ACCOUNT_ID: FAKE_WABA_ID})
+  const env = (): NodeJS.ProcessEnv => ({...apiEnv(fake), WHATSAPP_BUSINESS_ACCOUNT_ID: FAKE_WABA_ID})
   const posts = () => fake.requests.filter(r => r.method === 'POST')
 
   it('the preview of a template with header and footer, character by character, wrapped at the terminal width', async () => {
