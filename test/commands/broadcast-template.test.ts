@@ -33,7 +33,7 @@ describe('broadcast with the template definition (components, checks before the 
     cleanup()
   })
 
-  const env = () => ({...apiEnv(fake), WHATSAPP_BUSINESS_ACCOUNT_ID: FAKE_WABA_ID})
+  const env = (): NodeJS.ProcessEnv => ({...apiEnv(fake), WHATSAPP_BUSINESS_ACCOUNT_ID: FAKE_WABA_ID})
   const posts = () => fake.requests.filter(r => r.method === 'POST')
 
   it('the preview of a template with header and footer, character by character, wrapped at the terminal width', async () => {

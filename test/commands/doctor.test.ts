@@ -62,7 +62,7 @@ describe('doctor (CLI against the stand-in Cloud API)', function () {
     cleanup()
   })
 
-  const env = () => ({...apiEnv(fake), WHATSAPP_BUSINESS_ACCOUNT_ID: FAKE_WABA_ID})
+  const env = (): NodeJS.ProcessEnv => ({...apiEnv(fake), WHATSAPP_BUSINESS_ACCOUNT_ID: FAKE_WABA_ID})
   const setConfig = (patch: Record<string, unknown>) => {
     const file = path.join(dataDir, 'config.json')
     writeFileSync(file, JSON.stringify({...JSON.parse(readFileSync(file, 'utf8')), ...patch}, null, 2), {mode: 0o600})
