@@ -59,7 +59,7 @@ export async function runDoctor(folder: DataFolder, input: DoctorInput): Promise
   }
 
   const template: Finding = config && api
-    ? await templateCheck(folder, config, input, {...api, token: tokenRefused ? undefined : api.token})
+    ? await templateCheck(folder, config, input, {...api, token: usable && !tokenRefused ? api.token : undefined})
     : {code: 'templateNotChecked', id: 'template', status: 'warning'}
   out.push(template, await webhookFinding(config?.webhookUrl))
   return out

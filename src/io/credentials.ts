@@ -25,7 +25,7 @@ function unavailable(reason: string): CervenoError {
 async function entry(name: SecretName, env: NodeJS.ProcessEnv): Promise<KeyringEntry> {
   // Without a session bus there is no Secret Service (a server without a desktop): say so at once rather
   // than let the library try to start one.
-  if (process.platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) throw unavailable('no D-Bus session (DBUS_SESSION_BUS_ADDRESS)')
+  if (process.platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) throw unavailable('nessuna sessione D-Bus, DBUS_SESSION_BUS_ADDRESS')
   let Entry: new (service: string, account: string, options?: {linux?: {store?: 'keyutils' | 'secret-service'}}) => KeyringEntry
   try {
     ({Entry} = await import('@napi-rs/keyring'))

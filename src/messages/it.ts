@@ -40,7 +40,7 @@ const FATAL_HINTS: Record<string, string> = {
   template:
     'il modello non esiste in quella lingua, non è approvato, è sospeso o non corrisponde ai parametri. Controllare nome e lingua del modello (--template, --language o config.json) in WhatsApp Manager.',
   token:
-    'il token di accesso (WHATSAPP_TOKEN) è scaduto o non è valido. Generarne uno nuovo per l\'utente di sistema in Meta Business Manager e impostarlo nella variabile WHATSAPP_TOKEN.',
+    'il token di accesso (WHATSAPP_TOKEN) è scaduto o non è valido. Generarne uno nuovo per l\'utente di sistema in Meta Business Manager e salvarlo con "cerveno-info login" (o impostarlo nella variabile WHATSAPP_TOKEN).',
   unknown: "risposta inattesa di WhatsApp. Riprovare più tardi; se si ripete, segnalarlo all'assistenza informatica.",
 }
 
@@ -48,7 +48,7 @@ const CONFIG_HINTS: Record<string, string> = {
   WHATSAPP_PHONE_NUMBER_ID:
     "Impostare la variabile WHATSAPP_PHONE_NUMBER_ID (o phoneNumberId in config.json) con l'identificativo del numero del Comune indicato in WhatsApp Manager (non il numero di telefono).",
   WHATSAPP_TOKEN:
-    "Impostare la variabile di ambiente WHATSAPP_TOKEN con il token dell'utente di sistema (per sicurezza non si legge da nessun file).",
+    "Salvare il token dell'utente di sistema nel portachiavi del sistema con \"cerveno-info login\", oppure impostare la variabile di ambiente WHATSAPP_TOKEN (per sicurezza non si legge da nessun file).",
 }
 
 const CONFIG_PROBLEMS: Record<string, string> = {
@@ -437,7 +437,7 @@ export const broadcast = {
   confirmYes: 'Sì, invia',
   description: [
     "Invia l'avviso contenuto nel file a ogni iscritto attivo, uno per uno, con il modello WhatsApp approvato (il testo dell'avviso riempie il parametro del modello). Prima mostra esattamente che cosa verrà inviato, a quanti destinatari e in quanto tempo, e chiede conferma. Ogni invio è registrato in invii/<id>/: un invio interrotto si riprende con --resume <id> e nessuno riceve due volte lo stesso avviso.",
-    'Configurazione: WHATSAPP_TOKEN (obbligatoria, solo come variabile di ambiente), WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_VERSION, WHATSAPP_API_URL (predefinito https://graph.facebook.com); phoneNumberId e apiVersion si possono indicare anche in config.json.',
+    'Configurazione: il token (salvato con "cerveno-info login", oppure la variabile WHATSAPP_TOKEN, che ha la precedenza), WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_VERSION, WHATSAPP_API_URL (predefinito https://graph.facebook.com), WHATSAPP_BUSINESS_ACCOUNT_ID; phoneNumberId, apiVersion e wabaId si possono indicare anche in config.json. Con l\'identificativo dell\'account (WABA) il modello viene letto da WhatsApp (o dalla copia di meno di un giorno) e controllato prima dell\'invio, e l\'anteprima mostra il messaggio intero.',
   ].join('\n\n'),
 
   done(r: {durationMs: number; failed: number; id: string; sent: number; skipped: number; uncertain: number}) {

@@ -252,12 +252,14 @@ export interface RequestComponent {
 }
 
 /**
- * Exactly the components the template needs: the body's parameters in placeholder order (named ones carry
- * `parameter_name`). Call templateProblems first: this assumes a template the notice can fill.
+ * Exactly the components the template needs: the body's parameters in the order of their numbers (named ones
+ * carry `parameter_name`). Call templateProblems first: this assumes a template the notice can fill.
  */
 export function templateComponents(shape: TemplateShape, values: TemplateValues): RequestComponent[] {
   const filled = bodyValues(shape, values)
-  const parameters: TextParameter[] = shape.body.variables.map(v => ({
+  // Positional values go in the order of their numbers ({{1}}, {{2}} …), wherever they stand in the text.
+  const order = shape.named ? shape.body.variables : [...shape.body.variables].sort((a, b) => Number(a) - Number(b))
+  const parameters: TextParameter[] = order.map(v => ({
     ...(shape.named ? {parameter_name: v} : {}),
     text: filled[v],
     type: 'text' as const,

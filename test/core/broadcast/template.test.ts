@@ -85,10 +85,10 @@ describe('template definition: shape, problems, components, rendering', () => {
     assert.deepEqual(templateProblems(shape, {notice: long + 'y'}), [{code: 'bodyTooLong', length: 1025, max: 1024}])
   })
 
-  it('builds exactly the body parameters, in placeholder order, named ones with their names', () => {
+  it('builds exactly the body parameters, positional ones in the order of their numbers, named ones with their names', () => {
     const two = templateShape(def([{text: '{{2}}: {{1}}', type: 'BODY'}]))
     assert.deepEqual(templateComponents(two, {bodyFixed: {2: 'Comune  di\nCerveno'}, notice: 'N'}), [
-      {parameters: [{text: 'Comune di Cerveno', type: 'text'}, {text: 'N', type: 'text'}], type: 'body'},
+      {parameters: [{text: 'N', type: 'text'}, {text: 'Comune di Cerveno', type: 'text'}], type: 'body'},
     ])
     const named = templateShape(def([{text: 'Via {{via}}: {{avviso}}', type: 'BODY'}], {parameter_format: 'NAMED'}))
     assert.deepEqual(templateComponents(named, {bodyFixed: {via: 'Roma'}, notice: 'N'}), [
