@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {createHash} from 'node:crypto'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {
@@ -124,11 +124,8 @@ describe('broadcast --attach (CLI against the stand-in API)', function () {
     for (const phone of phones) assert.ok((counts.get(phone) ?? 0) <= 1, `${phone} twice`)
   })
 
-  it('a media id recorded 31 days ago is uploaded again on resume, recorded, and used', async () => {
-    seedSubscribers(dataDir, 4)
-    const pdf = path.join(root, 'ordinanza.pdf')
-    writeFileSync(pdf, pdfBytes())
-    // Stop the first run at once: every message gets a fatal 190 after the upload.
+  /** A run stopped by a refused token right after its upload; its media line then dated 31 days ago. */
+  async function stoppedRunWithOldUpload(pdf: string): Promise<string> {
     fake.configure({hook: r => (r.path.endsWith('/messages') ? {body: {error: {code: 190, message: 'expired', type: 'OAuthException'}}, status: 401} : undefined)})
     const first = await runJson(['broadcast', '--file', writeNotice(root), '--attach', pdf, '--yes'], dataDir, {env: apiEnv(fake)})
     assert.equal(first.code, 5, first.stdout)
@@ -137,6 +134,14 @@ describe('broadcast --attach (CLI against the stand-in API)', function () {
     const file = path.join(dataDir, 'invii', id, 'giornale.jsonl')
     const old = new Date(Date.now() - 31 * 24 * 3_600_000).toISOString()
     writeFileSync(file, readFileSync(file, 'utf8').split('\n').map(l => (l.includes('"type":"media"') ? JSON.stringify({...JSON.parse(l), at: old}) : l)).join('\n'))
+    return id
+  }
+
+  it('a media id recorded 31 days ago is uploaded again on resume, recorded, and used', async () => {
+    seedSubscribers(dataDir, 4)
+    const pdf = path.join(root, 'ordinanza.pdf')
+    writeFileSync(pdf, pdfBytes())
+    const id = await stoppedRunWithOldUpload(pdf)
     fake.configure({hook: undefined})
     const r = await runJson<{sent: number}>(['broadcast', '--resume', id, '--yes'], dataDir, {env: apiEnv(fake)})
     assert.equal(r.code, 0, r.stderr)
@@ -145,5 +150,30 @@ describe('broadcast --attach (CLI against the stand-in API)', function () {
     const media = journal(dataDir, id).filter(l => l.type === 'media')
     assert.deepEqual(media.map(m => m.id), fake.uploads.map(u => u.id))
     for (const m of fake.accepted()) assert.equal((headerOf(m.body)?.document as {id: string}).id, fake.uploads[1].id)
+  })
+
+  it('resume needing a new upload: a moved file is asked for with --attach, a changed one refused', async () => {
+    seedSubscribers(dataDir, 3)
+    const pdf = path.join(root, 'ordinanza.pdf')
+    writeFileSync(pdf, pdfBytes())
+    const id = await stoppedRunWithOldUpload(pdf)
+    fake.configure({hook: undefined})
+    const moved = path.join(root, 'archivio.pdf')
+    renameSync(pdf, moved)
+    const before = fake.requests.length
+    const gone = await runJson(['broadcast', '--resume', id, '--yes'], dataDir, {env: apiEnv(fake)})
+    assert.equal(gone.code, 3, gone.stdout)
+    assert.match((gone.json as {error: {message: string}}).error.message, /--resume \S+ --attach <file>/)
+    const changed = path.join(root, 'altro.pdf')
+    writeFileSync(changed, Buffer.concat([pdfBytes(), Buffer.from('%% aggiunta\n')]))
+    const other = await runJson(['broadcast', '--resume', id, '--attach', changed, '--yes'], dataDir, {env: apiEnv(fake)})
+    assert.equal(other.code, 3, other.stdout)
+    assert.match((other.json as {error: {message: string}}).error.message, /non è più quello caricato/)
+    assert.equal(fake.requests.length, before, 'nothing sent while refusing')
+    const r = await runJson<{sent: number}>(['broadcast', '--resume', id, '--attach', moved, '--yes'], dataDir, {env: apiEnv(fake)})
+    assert.equal(r.code, 0, r.stdout)
+    assert.equal(r.json.sent, 3)
+    assert.equal(fake.uploads.length, 2)
+    assert.equal(fake.uploads[1].fileName, 'ordinanza.pdf', 'the citizen sees the name the run began with')
   })
 })

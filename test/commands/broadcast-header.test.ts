@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {freshDataDir, runJson} from '../helpers/cli.js'
+import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
 import {
   FAKE_WABA_ID, type FakeCloudApi, fakeTemplate, startFakeCloudApi,
 } from '../helpers/fake-cloud-api.js'
@@ -135,5 +135,21 @@ describe('broadcast: the template header from the notice and --attach (CLI again
     for (const m of fake.accepted()) {
       assert.deepEqual(componentsOf(m.body)[0], {parameters: [{document: {filename: 'Ordinanza 12-2026.pdf', id: fake.uploads[0].id}, type: 'document'}], type: 'header'})
     }
+  })
+
+  it('the whole-message preview shows the title as the header, and the attachment in its place', async () => {
+    await start(TITLED)
+    cacheDefinition(dataDir, TITLED)
+    const titled = await runCli(['broadcast', '--file', writeNotice(root, 'Sospensione acqua potabile\nMartedì 18 marzo.\n'), '--dry-run'], dataDir, {env})
+    assert.equal(titled.code, 0, titled.stderr)
+    assert.match(titled.stdout, /│ Sospensione acqua potabile\n\s+│\n\s+│ Avviso ai cittadini iscritti: Martedì 18 marzo\./)
+    cacheDefinition(dataDir, WITH_DOCUMENT)
+    const file = path.join(root, 'ordinanza.pdf')
+    writeFileSync(file, pdfBytes())
+    const attached = await runCli(['broadcast', '--file', writeNotice(root), '--attach', file, '--dry-run'], dataDir, {env})
+    assert.equal(attached.code, 0, attached.stderr)
+    assert.match(attached.stdout, /│ \[documento PDF "ordinanza.pdf", 77 byte\]\n\s+│ Avviso: COMUNE DI CERVENO/)
+    assert.match(attached.stdout, /Allegato \(intestazione del modello\): documento PDF "ordinanza.pdf", 77 byte/)
+    assert.equal(fake.requests.length, 0)
   })
 })
