@@ -25,7 +25,7 @@ export function sameMessage(a: Pick<RunManifest, 'mode' | 'sentText' | 'template
     && (a.template?.name ?? null) === (b.template?.name ?? null) && (a.template?.language ?? null) === (b.template?.language ?? null)
 }
 
-/** The latest real run (not a dry run, not a test send, not running now) of the same message in the last 7 days. */
+/** The latest real run (not a dry run, not a test send, not running now, that reached someone) of the same message in the last 7 days. */
 export async function findEarlierSend(folder: DataFolder, message: RunManifest, nowMs: number): Promise<EarlierSend | undefined> {
   // Another broadcast holds the runs' lock: the send will be refused as running (BROADCAST_RUNNING), say that instead.
   if (await isLockHeld(runsDir(folder.dir))) return undefined
@@ -43,8 +43,11 @@ export async function findEarlierSend(folder: DataFolder, message: RunManifest, 
     const {ledger, phones} = await loadLedger(folder, id)
     // Still being sent by another process: that run's lock gives the right answer (BROADCAST_RUNNING).
     if (runStatus(ledger.invocations, false, isAlive) === 'running') continue
+    // Nothing reached anyone (stopped before the first answer): sending again cannot double anything.
+    const totals = ledger.totals()
+    if (totals.sent + totals.uncertain === 0) continue
     return {
-      id, recipients: phones.length, sent: ledger.totals().sent, startedAt: ledger.invocations[0]?.start.at ?? manifest.createdAt,
+      id, recipients: phones.length, sent: totals.sent, startedAt: ledger.invocations[0]?.start.at ?? manifest.createdAt,
     }
   }
 

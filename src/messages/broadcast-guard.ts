@@ -23,7 +23,7 @@ export function connectionProblem(code: string | undefined): string {
 export const broadcastGuard = {
   again: "Invia anche se lo stesso avviso è già stato inviato negli ultimi 7 giorni (con --yes, altrimenti l'invio è rifiutato).",
   alreadySent: (p: ErrorParams) =>
-    `Lo stesso avviso è già stato inviato il ${s(p.when)} a ${s(p.recipients)} destinatari (invio ${s(p.id)}). Per completare quell'invio: cerveno-info broadcast --resume ${s(p.id)}; per ritentare i non riusciti: cerveno-info broadcast --retry-failed ${s(p.id)}. Per inviarlo di nuovo a tutti aggiungere --again.`,
+    `Lo stesso avviso è già stato inviato il ${s(p.when)} (invio ${s(p.id)}: ${s(p.sent)} accettati su ${s(p.recipients)} destinatari). Per completare quell'invio: cerveno-info broadcast --resume ${s(p.id)}; per ritentare i non riusciti: cerveno-info broadcast --retry-failed ${s(p.id)}. Per inviarlo di nuovo a tutti aggiungere --again.`,
   offline: (p: ErrorParams) =>
     `Nessuna connessione a WhatsApp (${connectionProblem(p.code === undefined ? undefined : String(p.code))}): l'invio ${s(p.id)} è stato fermato e nessun destinatario è segnato come non riuscito. Controllare la connessione a Internet di questo computer, un eventuale proxy o firewall, l'indirizzo WHATSAPP_API_URL se impostato, la data e l'ora del computer. Messaggi accettati: ${s(p.sent)}; ancora da inviare: ${s(p.pending)}. Per riprendere: cerveno-info broadcast --resume ${s(p.id)}`,
   previous: (p: {id: string; recipients: number; sent: number; when: string}) =>

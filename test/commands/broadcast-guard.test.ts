@@ -62,7 +62,7 @@ describe('broadcast: no accidental resend, no connection (CLI)', function () {
 
     const again = await runCli(['broadcast', '--file', notice, '--yes'], dataDir, {env: apiEnv(fake)})
     assert.equal(again.code, 4, again.stderr)
-    assert.match(again.stderr, new RegExp(`già stato inviato .* a 4 destinatari \\(invio ${first.json.id}\\)`))
+    assert.match(again.stderr, new RegExp(`già stato inviato .* \\(invio ${first.json.id}: 4 accettati su 4 destinatari\\)`))
     assert.match(again.stderr, new RegExp(`--resume ${first.json.id}.*--retry-failed ${first.json.id}.*--again`, 's'))
     assert.equal(fake.accepted().length, 5)
     assert.equal(runIds(dataDir).length, 3)

@@ -94,6 +94,7 @@ describe('one citizen\'s history: subscribers show, requests --search (CLI)', fu
     assert.deepEqual(byName.json.map(r => [r.id, r.status]), [[ids[1], 'rejected']])
     const byNumber = await runJson<Req[]>(['requests', '--search', '333 123 4567'], dataDir)
     assert.deepEqual(byNumber.json.map(r => r.id), [ids[0]])
+    assert.deepEqual((await runJson<Req[]>(['requests', '--search', ids[2].slice(0, 6).toUpperCase()], dataDir)).json.map(r => r.id), [ids[2]])
     assert.deepEqual((await runJson<Req[]>(['requests', '--search', 'rossi', '--status', 'pending'], dataDir)).json, [])
     assert.deepEqual((await runJson<Req[]>(['requests'], dataDir)).json, [], 'without --search the default is still pending')
   })
