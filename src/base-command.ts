@@ -1,8 +1,10 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {userInfo} from 'node:os'
+import path from 'node:path'
 
 import {CervenoError, EXIT, isCervenoError} from './core/errors.js'
 import {DataFolder, resolveDataDir} from './io/data-folder.js'
+import {isDiskFull} from './io/durable.js'
 import {common, errors} from './messages/it.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -21,7 +23,13 @@ export function describeError(err: unknown): ErrorView {
     return {code: err.code, exitCode: err.exitCode, message: errors[err.code](err.params)}
   }
 
-  const e = err as {code?: string; message?: string; name?: string; oclif?: {exit?: number}}
+  const e = err as {code?: string; message?: string; name?: string; oclif?: {exit?: number}; path?: string}
+  if (isDiskFull(err)) {
+    // Outside a transaction (which says itself what it completed): the folder of the file, not the file.
+    const dir = e.path ? path.dirname(e.path) : ''
+    return describeError(new CervenoError('DISK_FULL', {dir, done: 'unknown'}))
+  }
+
   if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
     return {code: 'CANCELLED', exitCode: EXIT.cancelled, message: errors.CANCELLED({})}
   }

@@ -19,7 +19,7 @@ function auditLines(dataDir: string): string[] {
   return readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8').split('\n').filter(l => l !== '')
 }
 
-const leftovers = (dataDir: string) => readdirSync(dataDir).filter(f => /\.\d+$/.test(f))
+const leftovers = (dataDir: string) => readdirSync(dataDir).filter(f => /\.\d+$|\.cerveno-tmp-|^\.transazione\.json$/.test(f))
 
 describe('data folder safety (CLI)', () => {
   let dataDir: string
@@ -75,6 +75,8 @@ describe('data folder safety (CLI)', () => {
           resolve(signal ?? String(code))
         })
       })
+      // A read command first: it completes a change the kill left committed but unfinished (commit record).
+      assert.equal((await runCli(['subscribers', '--json'], dataDir)).code, 0)
       const rows = readRegistry(dataDir)
       const isOld = rows.length === expected.length
       const isNew = rows.length === expected.length + 1 && rows.at(-1)!.phone === phone
