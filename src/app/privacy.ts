@@ -21,6 +21,7 @@ import {writeTable} from '../io/csv-table.js'
 import {
   type DataFolder, FILES, type MutationContext, type Transaction,
 } from '../io/data-folder.js'
+import {diskFull} from '../io/commit.js'
 import {runsDir} from '../io/journal.js'
 import {withLock} from '../io/lock.js'
 import {REQUESTS, SUBSCRIBERS} from '../io/tables.js'
@@ -140,15 +141,16 @@ function applyPlan(tx: Transaction, plan: PlanWithTables, audit: Omit<AuditEntry
 /** Runs fn holding the broadcast lock (a running broadcast appends to its journal) and the data-folder lock. */
 async function withErasureLocks<T>(folder: DataFolder, fn: () => Promise<T>): Promise<T> {
   const runs = runsDir(folder.dir)
-  await mkdir(runs, {mode: 0o700, recursive: true})
   try {
+    await mkdir(runs, {mode: 0o700, recursive: true})
     return await withLock(runs, fn, 0)
   } catch (error) {
     if (isCervenoError(error) && error.code === 'LOCK_HELD' && error.params.dir === runs) {
       throw new CervenoError('BROADCAST_RUNNING', {pid: error.params.pid})
     }
 
-    throw error
+    // Disk full taking the broadcast lock: before any change (the change itself says what it completed).
+    throw diskFull(error, folder.dir, 'none')
   }
 }
 

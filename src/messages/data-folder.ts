@@ -10,7 +10,7 @@ const DONE: Record<string, string> = {
 
 export const dataFolderErrors = {
   DISK_FULL: (p: P) =>
-    `Spazio su disco esaurito nella cartella ${s(p.dir)}: ${DONE[s(p.done)] ?? DONE.unknown}. Liberare spazio su disco e ripetere il comando.`,
+    `Spazio su disco esaurito ${p.dir ? `nella cartella ${s(p.dir)}` : 'nella cartella dati'}: ${DONE[s(p.done)] ?? DONE.unknown}. Liberare spazio su disco e ripetere il comando.`,
   FILE_CHANGED: (p: P) =>
     `Il file ${s(p.file)} è stato modificato da un altro programma mentre cerveno-info lavorava: la modifica fatta a mano è stata mantenuta e quella di questo comando non è stata applicata. Chiudere il file (per esempio in Excel) e ripetere il comando.`,
 }
