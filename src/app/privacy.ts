@@ -17,11 +17,11 @@ import {
 import {type Subscriber} from '../core/registry/types.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
+import {diskFull} from '../io/commit.js'
 import {writeTable} from '../io/csv-table.js'
 import {
   type DataFolder, FILES, type MutationContext, type Transaction,
 } from '../io/data-folder.js'
-import {diskFull} from '../io/commit.js'
 import {runsDir} from '../io/journal.js'
 import {withLock} from '../io/lock.js'
 import {REQUESTS, SUBSCRIBERS} from '../io/tables.js'

@@ -27,7 +27,9 @@ describe('privacy erase finds residue on a second run (CLI)', function () {
 
     copyFileSync(keep, path.join(dataDir, 'backup', 'iscritti.2020-01-01T00-00-00-000Z.csv'))
     writeFileSync(path.join(dataDir, 'esportazioni', 'vecchia.csv'), `telefono;nome\r\n333 111 2222;${ERASED.name}\r\n+393200000002;Cittadino 2\r\n`)
-    appendFileSync(path.join(dataDir, 'registro.jsonl'), JSON.stringify({action: 'nota', operator: 'x', subject: '393331112222', ts: '2026-01-01T00:00:00+01:00'}) + '\n')
+    appendFileSync(path.join(dataDir, 'registro.jsonl'), JSON.stringify({
+      action: 'nota', operator: 'x', subject: '393331112222', ts: '2026-01-01T00:00:00+01:00',
+    }) + '\n')
     assert.deepEqual(traces(dataDir).sort(), ['backup/iscritti.2020-01-01T00-00-00-000Z.csv', 'esportazioni/vecchia.csv', 'registro.jsonl'])
 
     const again = await runJson<{erasureId: null | string; residues: unknown[]}>(['privacy', 'erase', ERASED.phone, '--yes'], dataDir)
