@@ -1,11 +1,13 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {userInfo} from 'node:os'
 import {format} from 'node:util'
+import path from 'node:path'
 
 import {usageDetail} from './cli/usage-error.js'
 import {CervenoError, EXIT, isCervenoError} from './core/errors.js'
 import {jsonForTerminal, terminalSafe} from './core/safe-text.js'
 import {DataFolder, resolveDataDir} from './io/data-folder.js'
+import {isDiskFull} from './io/durable.js'
 import {common, errors} from './messages/it.js'
 import {wrapToTerminal} from './ui/wrap.js'
 
@@ -25,7 +27,13 @@ export function describeError(err: unknown, knownFlags: readonly string[] = []):
     return {code: err.code, exitCode: err.exitCode, message: errors[err.code](err.params)}
   }
 
-  const e = err as {code?: string; message?: string; name?: string; oclif?: {exit?: number}}
+  const e = err as {code?: string; message?: string; name?: string; oclif?: {exit?: number}; path?: string}
+  if (isDiskFull(err)) {
+    // Outside a transaction (which says itself what it completed): the folder of the file, not the file.
+    const dir = e.path ? path.dirname(e.path) : ''
+    return describeError(new CervenoError('DISK_FULL', {dir, done: 'unknown'}))
+  }
+
   if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
     return {code: 'CANCELLED', exitCode: EXIT.cancelled, message: errors.CANCELLED({})}
   }

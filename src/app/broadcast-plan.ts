@@ -268,7 +268,10 @@ export async function planResume(folder: DataFolder, input: ResumeInput, ctx: Mu
 /** Records a dry run: the manifest only (no snapshot, no journal), so `broadcast list` shows it. */
 export async function recordDryRun(folder: DataFolder, plan: BroadcastPlan): Promise<BroadcastResult> {
   if (plan.kind === 'new') {
-    await createRun(folder.dir, {...plan.manifest, dryRun: true}, null)
+    const {manifest} = plan
+    await folder.mutate({now: new Date(manifest.createdAt), operator: manifest.operator}, async tx => {
+      await createRun(tx, {...manifest, dryRun: true}, null)
+    })
   }
 
   return {

@@ -226,7 +226,7 @@ async function startNewRun(
     let manifest: RunManifest = {...plan.manifest, apiUrl: url, recipients: phones.length}
     for (let tries = 0; ; tries++) {
       try {
-        await createRun(folder.dir, manifest, phones)
+        await createRun(tx, manifest, phones)
         break
       } catch (error) {
         // Two runs started in the same second with the same random suffix.

@@ -7,7 +7,7 @@ import {createInterface} from 'node:readline'
 import {type AuditEntry} from '../core/audit.js'
 import {CervenoError} from '../core/errors.js'
 import {type Dialect} from '../core/export/tables.js'
-import {type DataFolder, FILES, writeFileSafely} from '../io/data-folder.js'
+import {type DataFolder, FILES, type Transaction} from '../io/data-folder.js'
 
 /** Every parsable line of registro.jsonl, streamed (a torn last line is skipped). */
 export async function readAuditEntries(folder: DataFolder, each?: (e: AuditEntry) => void): Promise<AuditEntry[]> {
@@ -61,10 +61,11 @@ export async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * Writes every file atomically and privately (0600), or none: an existing file stops everything
- * with FILE_EXISTS (exit 4) unless `force`.
+ * Writes every file with the change `tx` (the transaction protocol: checked, synced, all or none, privately 0600):
+ * an existing file stops everything with FILE_EXISTS (exit 4) unless `force`. A file that could not be written
+ * whole is never reported as written: the change fails with it.
  */
-export async function writeNewFiles(files: readonly {content: Buffer | string; path: string}[], force: boolean): Promise<void> {
+export async function writeNewFiles(tx: Transaction, files: readonly {content: Buffer | string; path: string}[], force: boolean): Promise<void> {
   if (!force) {
     for (const f of files) {
       if (await exists(f.path)) throw new CervenoError('FILE_EXISTS', {file: f.path})
@@ -73,6 +74,6 @@ export async function writeNewFiles(files: readonly {content: Buffer | string; p
 
   for (const f of files) {
     await mkdir(path.dirname(f.path), {mode: 0o700, recursive: true})
-    await writeFileSafely(f.path, f.content)
+    tx.writeExport(path.resolve(f.path), f.content)
   }
 }

@@ -155,7 +155,7 @@ export async function runExport(folder: DataFolder, ctx: MutationContext, o: Exp
     }
     }
 
-    await writeNewFiles(files!, o.force)
+    await writeNewFiles(tx, files!, o.force)
     const shown = files!.map(f => (f.path.startsWith(folder.dir + path.sep) ? path.relative(folder.dir, f.path) : f.path))
     tx.audit({action: `export.${o.what}`, after: {files: shown, format: o.format, rows: rows!}, subject: o.what === 'broadcast' ? o.id! : o.what})
     return {

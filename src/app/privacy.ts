@@ -1,14 +1,11 @@
 /**
  * GDPR use cases (DESIGN §7): access (art. 15), erasure (art. 17) and the retention policy. Erasure
  * reaches every file of the data folder — registry, requests, audit log, backups, broadcast runs,
- * exports — under the broadcast lock and the data-folder lock, each file replaced atomically, and is
+ * exports — under the broadcast lock and the data-folder lock, as one transaction (all files or none), and is
  * recorded in the audit log with a random id, the date and the operator: never the number or the name.
  */
-import {createHash, randomBytes} from 'node:crypto'
-import {
-  mkdir, readFile, rm,
-} from 'node:fs/promises'
-import path from 'node:path'
+import {randomBytes} from 'node:crypto'
+import {mkdir} from 'node:fs/promises'
 
 import {type AuditEntry} from '../core/audit.js'
 import {CervenoError, isCervenoError} from '../core/errors.js'
@@ -20,9 +17,10 @@ import {
 import {type Subscriber} from '../core/registry/types.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
-import {readTable, writeTable} from '../io/csv-table.js'
+import {diskFull} from '../io/commit.js'
+import {writeTable} from '../io/csv-table.js'
 import {
-  appendLines, type DataFolder, FILES, fsyncDir, type MutationContext, repairJsonLines, writeFileSafely,
+  type DataFolder, FILES, type MutationContext, type Transaction,
 } from '../io/data-folder.js'
 import {runsDir} from '../io/journal.js'
 import {withLock} from '../io/lock.js'
@@ -52,27 +50,20 @@ export interface ErasurePlan {
   uncleanable: string[]
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex')
+interface Tables {
+  requests: RequestRecord[]
+  subscribers: Subscriber[]
 }
 
-/** Both tables, with the layouts to write them back with (columns the clerk added kept in place). */
-async function readTables(folder: DataFolder) {
-  const subscriberBytes = await folder.readBytes(FILES.subscribers)
-  const requestBytes = await folder.readBytes(FILES.requests)
-  const requests = readTable(REQUESTS, requestBytes, path.join(folder.dir, FILES.requests))
-  const subscribers = readTable(SUBSCRIBERS, subscriberBytes, path.join(folder.dir, FILES.subscribers))
-  return {
-    requestBytes, requests: requests.rows, requestSchema: requests.schema, subscriberBytes, subscribers: subscribers.rows, subscriberSchema: subscribers.schema,
-  }
+async function readTables(folder: DataFolder): Promise<Tables> {
+  return {requests: await folder.readRequests(), subscribers: await folder.readSubscribers()}
 }
 
 /** Computes every change, writing nothing. */
-async function planErasure(folder: DataFolder, select: (s: Subscriber[], r: RequestRecord[]) => Selection, nowIso: string): Promise<ErasurePlan & {selection: Selection}> {
-  const tables = await readTables(folder)
+async function planErasure(folder: DataFolder, tables: Tables, select: (s: Subscriber[], r: RequestRecord[]) => Selection, nowIso: string): Promise<PlanWithTables> {
   const selection = select(tables.subscribers, tables.requests)
   const m = new Matcher(selection.target)
-  const plan: ErasurePlan & {selection: Selection} = {
+  const plan: PlanWithTables = {
     broadcastRecipients: 0, changes: [], records: 0, requests: 0, selection, subscribers: 0, uncleanable: [],
   }
   if (m.empty) return plan
@@ -85,8 +76,15 @@ async function planErasure(folder: DataFolder, select: (s: Subscriber[], r: Requ
       // A request typed without a number but with their full name: theirs (see Matcher.isAbout).
       && !(r.phone === null && m.isAbout([r.name ?? '', r.author ?? '', r.rawText, r.userId ?? ''].join('\t'))))
   plan.requests = tables.requests.length - keptRequests.length
-  if (plan.subscribers > 0) plan.changes.push({content: Buffer.from(writeTable(tables.subscriberSchema, keptSubscribers), 'utf8'), file: FILES.subscribers, removed: plan.subscribers})
-  if (plan.requests > 0) plan.changes.push({content: Buffer.from(writeTable(tables.requestSchema, keptRequests), 'utf8'), file: FILES.requests, removed: plan.requests})
+  if (plan.subscribers > 0) {
+    plan.keptSubscribers = keptSubscribers
+    plan.changes.push({content: Buffer.from(writeTable(SUBSCRIBERS, keptSubscribers), 'utf8'), file: FILES.subscribers, removed: plan.subscribers})
+  }
+
+  if (plan.requests > 0) {
+    plan.keptRequests = keptRequests
+    plan.changes.push({content: Buffer.from(writeTable(REQUESTS, keptRequests), 'utf8'), file: FILES.requests, removed: plan.requests})
+  }
 
   const runs = new Set<string>()
   for (const file of await listDataFiles(folder.dir)) {
@@ -113,81 +111,46 @@ async function planErasure(folder: DataFolder, select: (s: Subscriber[], r: Requ
   return plan
 }
 
-interface StateFile {
-  [k: string]: unknown
-  files?: Record<string, string>
-  pending?: Record<string, string>
-}
-
-async function readState(dir: string): Promise<StateFile> {
-  try {
-    return JSON.parse(await readFile(path.join(dir, FILES.state), 'utf8')) as StateFile
-  } catch {
-    return {files: {}}
-  }
-}
-
-async function writeState(dir: string, state: StateFile): Promise<void> {
-  await writeFileSafely(path.join(dir, FILES.state), JSON.stringify(state, null, 2) + '\n')
+/** The tables after the erasure, when it changes them. */
+interface PlanWithTables extends ErasurePlan {
+  keptRequests?: RequestRecord[]
+  keptSubscribers?: Subscriber[]
+  selection: Selection
 }
 
 /**
- * Writes the plan. No backup is kept: a copy of the old file would keep what is being erased. The
- * registry tables go through the same hash bookkeeping as every other write (.stato.json), so the next
- * command does not mistake the erasure for a hand edit; a hand edit made before is recorded as usual.
+ * The plan as one change of the data folder, committed like any other (all or nothing, recovered after a crash).
+ * No backup is kept: a copy of the old file would keep what is being erased. Through the transaction, the
+ * tables get the same hash bookkeeping as every other write, so a hand edit made before is recorded as usual.
  */
-async function applyPlan(folder: DataFolder, plan: ErasurePlan, audit: Omit<AuditEntry, 'operator' | 'ts'>, ctx: MutationContext, before: {requestBytes: Buffer; subscriberBytes: Buffer}): Promise<void> {
-  const {dir} = folder
-  const nowIso = toRomeIso(ctx.now)
-  const state = await readState(dir)
-  state.files = {...state.files}
-  const audits: AuditEntry[] = []
-  for (const [file, bytes] of [[FILES.subscribers, before.subscriberBytes], [FILES.requests, before.requestBytes]] as const) {
-    const known = state.files[file]
-    const hash = sha256(bytes)
-    if (known !== undefined && known !== hash && hash !== state.pending?.[file]) {
-      audits.push({
-        action: 'file.hand-edited', after: {}, operator: ctx.operator, subject: file, ts: nowIso,
-      })
-    }
-
-    state.files[file] = hash
-  }
-
-  const tables = plan.changes.filter(c => c.file === FILES.subscribers || c.file === FILES.requests)
-  if (tables.length > 0) {
-    state.pending = Object.fromEntries(tables.map(c => [c.file, sha256(c.content!)]))
-    await writeState(dir, state)
-  }
-
-  const dirs = new Set<string>([dir])
+function applyPlan(tx: Transaction, plan: PlanWithTables, audit: Omit<AuditEntry, 'operator' | 'ts'>): void {
+  tx.withoutBackups()
+  if (plan.keptSubscribers) tx.setSubscribers(plan.keptSubscribers)
+  if (plan.keptRequests) tx.setRequests(plan.keptRequests)
   for (const c of plan.changes) {
-    const full = path.join(dir, ...c.file.split('/'))
-    dirs.add(path.dirname(full))
-    await (c.content === null ? rm(full, {force: true}) : writeFileSafely(full, c.content));
-    if (c.content === null) delete state.files[c.file]
-    else if (c.file in state.files) state.files[c.file] = sha256(c.content)
+    if (c.file === FILES.subscribers || c.file === FILES.requests) continue
+    if (c.content !== null) tx.writeFile(c.file, c.content)
+    // The audit log stays, if empty: the erasure's own line goes in it.
+    else if (c.file === FILES.audit) tx.writeFile(c.file, '')
+    else tx.removeFile(c.file)
   }
 
-  delete state.pending
-  for (const d of dirs) await fsyncDir(d)
-  audits.push({...audit, operator: ctx.operator, ts: nowIso})
-  await appendLines(path.join(dir, FILES.audit), audits.map(a => JSON.stringify(a)))
-  await writeState(dir, state)
+  tx.audit(audit)
 }
 
 /** Runs fn holding the broadcast lock (a running broadcast appends to its journal) and the data-folder lock. */
 async function withErasureLocks<T>(folder: DataFolder, fn: () => Promise<T>): Promise<T> {
   const runs = runsDir(folder.dir)
-  await mkdir(runs, {mode: 0o700, recursive: true})
   try {
-    return await withLock(runs, () => withLock(folder.dir, fn), 0)
+    await mkdir(runs, {mode: 0o700, recursive: true})
+    return await withLock(runs, fn, 0)
   } catch (error) {
     if (isCervenoError(error) && error.code === 'LOCK_HELD' && error.params.dir === runs) {
-      throw new CervenoError('BROADCAST_RUNNING', error.params)
+      throw new CervenoError('BROADCAST_RUNNING', {pid: error.params.pid})
     }
 
-    throw error
+    // Disk full taking the broadcast lock: before any change (the change itself says what it completed).
+    throw diskFull(error, folder.dir, 'none')
   }
 }
 
@@ -231,17 +194,20 @@ async function erasure(
   await folder.config()
   const nowIso = toRomeIso(ctx.now)
   if (!apply) {
-    const plan = await planErasure(folder, select, nowIso)
+    const plan = await planErasure(folder, await readTables(folder), select, nowIso)
     return {...toResult(plan, null, []), selection: plan.selection}
   }
 
+  // Planned under the locks, after any interrupted change was completed: a second run finds what a first left.
   return withErasureLocks(folder, async () => {
-    await repairJsonLines(path.join(folder.dir, FILES.audit))
-    const tables = await readTables(folder)
-    const plan = await planErasure(folder, select, nowIso)
-    if (plan.changes.length === 0 && plan.uncleanable.length === 0) return {...toResult(plan, null, []), selection: plan.selection}
-    const erasureId = randomBytes(8).toString('hex')
-    await applyPlan(folder, plan, record(plan, erasureId), ctx, tables)
+    const {erasureId, plan} = await folder.mutate(ctx, async tx => {
+      const found = await planErasure(folder, {requests: await tx.requests(), subscribers: await tx.subscribers()}, select, nowIso)
+      if (found.changes.length === 0 && found.uncleanable.length === 0) return {erasureId: null, plan: found}
+      const id = randomBytes(8).toString('hex')
+      applyPlan(tx, found, record(found, id))
+      return {erasureId: id, plan: found}
+    })
+    if (erasureId === null) return {...toResult(plan, null, []), selection: plan.selection}
     const t = plan.selection.target
     const left = await residues(folder.dir, {names: t.names, phones: t.phones.flatMap(p => phoneSpellings(p))})
     return {...toResult(plan, erasureId, left), selection: plan.selection}

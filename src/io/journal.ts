@@ -16,7 +16,7 @@ import {type JournalRecord, type RunLedger, type StoredStatus} from '../core/bro
 import {type RequestComponent} from '../core/broadcast/template.js'
 import {CervenoError} from '../core/errors.js'
 import {
-  appendLines, FILES, repairJsonLines, writeFileSafely,
+  appendLines, FILES, repairJsonLines, type Transaction,
 } from './data-folder.js'
 
 export const RUN_FILES = {
@@ -74,18 +74,21 @@ async function privateDir(dir: string, recursive: boolean): Promise<void> {
 }
 
 /**
- * Creates the run folder: the snapshot first, then the manifest, which marks the run as existing (a folder
- * without invio.json is a run that never started and is ignored).
+ * Creates the run folder (EEXIST when the id is taken) and puts the snapshot and the manifest in the change `tx`:
+ * both are written by its commit or neither (a folder without invio.json is a run that never started and is
+ * ignored).
  */
-export async function createRun(dataDir: string, manifest: RunManifest, recipients: null | readonly string[]): Promise<string> {
+export async function createRun(tx: Transaction, manifest: RunManifest, recipients: null | readonly string[]): Promise<string> {
+  const dataDir = tx.folder.dir
   await privateDir(runsDir(dataDir), true)
   const dir = runDir(dataDir, manifest.id)
   await privateDir(dir, false)
+  const relative = `${FILES.broadcasts}/${manifest.id}`
   if (recipients !== null) {
-    await writeFileSafely(path.join(dir, RUN_FILES.recipients), recipients.map(phone => JSON.stringify({phone}) + '\n').join(''))
+    tx.writeFile(`${relative}/${RUN_FILES.recipients}`, recipients.map(phone => JSON.stringify({phone}) + '\n').join(''))
   }
 
-  await writeFileSafely(path.join(dir, RUN_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n')
+  tx.writeFile(`${relative}/${RUN_FILES.manifest}`, JSON.stringify(manifest, null, 2) + '\n')
   return dir
 }
 

@@ -13,6 +13,7 @@ import {preflightErrors, preview} from './preflight.js'
 import {reviewUndo} from './review-undo.js'
 import {tableErrors, tableRowReasons} from './table-files.js'
 import {nameProblem} from './validation.js'
+import {dataFolderErrors} from './data-folder.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -138,12 +139,14 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   DATA_DIR_MISSING: p =>
     `La cartella dati ${s(p.dir)} non è ancora stata preparata. Eseguire prima: cerveno-info init`,
   DATE_INVALID: p => `Data non valida: "${s(p.input)}". Scriverla come 2025-03-14 oppure 14/03/2025.`,
+  DISK_FULL: dataFolderErrors.DISK_FULL,
   ERASURE_INCOMPLETE: p =>
     `Cancellazione incompleta: ${Number(p.count) === 1 ? '1 file contiene' : `${s(p.count)} file contengono`} ancora i dati e non si possono ripulire automaticamente (${s(p.files)}). Eliminarli o correggerli a mano, poi ripetere il comando.`,
   EXPORT_OPTION_INVALID: p => EXPORT_OPTION_PROBLEMS[s(p.reason)]?.(p) ?? `Opzione non valida per l'esportazione (${s(p.reason)}).`,
   FILE_CHARS_LOST: tableErrors.FILE_CHARS_LOST,
   FILE_DUPLICATE_ROWS: tableErrors.FILE_DUPLICATE_ROWS,
   FILE_EMPTY: tableErrors.FILE_EMPTY,
+  FILE_CHANGED: dataFolderErrors.FILE_CHANGED,
   FILE_ENCODING: p => `Il file ${s(p.file)} non è in UTF-8 (riga ${s(p.line)}).`,
   FILE_EXISTS: p => `Il file ${s(p.file)} esiste già. Usare --force per sovrascriverlo.`,
   FILE_ROW_INVALID: p =>

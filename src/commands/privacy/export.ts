@@ -34,13 +34,13 @@ export default class PrivacyExport extends BaseCommand<typeof PrivacyExport> {
     const ctx = {now: this.now(), operator: this.operator(this.flags.operator)}
     const doc = await privacyDossier(folder, phone, ctx.now)
     const out = this.flags.out === undefined ? undefined : path.resolve(this.flags.out)
-    if (out) {
-      const asJson = this.jsonEnabled() || out.toLowerCase().endsWith('.json')
-      await writeNewFiles([{content: asJson ? JSON.stringify(doc, null, 2) + '\n' : render(doc) + '\n', path: out}], this.flags.force)
-    }
-
-    // Answering an access request is recorded (who, when; the file if one was written).
+    // Answering an access request is recorded (who, when; the file if one was written), with the file.
     await folder.mutate(ctx, async tx => {
+      if (out) {
+        const asJson = this.jsonEnabled() || out.toLowerCase().endsWith('.json')
+        await writeNewFiles(tx, [{content: asJson ? JSON.stringify(doc, null, 2) + '\n' : render(doc) + '\n', path: out}], this.flags.force)
+      }
+
       tx.audit({action: 'privacy.export', after: out ? {file: out} : {}, subject: phone})
     })
     if (!this.jsonEnabled()) this.log(out ? t.export.written(out) : render(doc))
