@@ -24,6 +24,8 @@ export interface BroadcastListItem {
   sent: number
   startedAt: string
   status: RunStatus
+  /** The notice's first words (its title, when it has one), to tell runs apart in `broadcast list`. */
+  subject: string
   test: boolean
   uncertain: number
 }
@@ -31,6 +33,8 @@ export interface BroadcastListItem {
 export interface RecipientReport {
   delivery: null | string
   errorCode: null | number
+  /** How a failure without a Graph code came about (a classify.ts rule: transport, retries…); null otherwise. */
+  errorRule: null | string
   outcome: 'failed' | 'pending' | 'sent' | 'uncertain'
   phone: string
   wamid: null | string
@@ -64,6 +68,15 @@ export function isAlive(start: StartRecord): boolean {
   }
 }
 
+const SUBJECT_CHARS = 40
+
+function subjectOf(manifest: RunManifest): string {
+  const title = manifest.header?.kind === 'text' ? manifest.header.text : undefined
+  const words = (title ?? manifest.sentText).replaceAll(/\s+/g, ' ').trim()
+  const chars = [...words]
+  return chars.length > SUBJECT_CHARS ? chars.slice(0, SUBJECT_CHARS - 1).join('').trimEnd() + '…' : words
+}
+
 function summary(manifest: RunManifest, ledger: RunLedger): BroadcastListItem & {totals: ReturnType<RunLedger['totals']>} {
   const totals = ledger.totals()
   const last = ledger.invocations.at(-1)
@@ -77,6 +90,7 @@ function summary(manifest: RunManifest, ledger: RunLedger): BroadcastListItem & 
     sent: totals.sent,
     startedAt: ledger.invocations[0]?.start.at ?? manifest.createdAt,
     status,
+    subject: subjectOf(manifest),
     test: manifest.test,
     totals,
     uncertain: totals.uncertain,
@@ -106,6 +120,7 @@ export async function showBroadcast(folder: DataFolder, id: string): Promise<Bro
   const recipients: RecipientReport[] = phones.map((phone, i) => ({
     delivery: ledger.deliveryOf(i),
     errorCode: ledger.errorCodeOf(i),
+    errorRule: ledger.failures.get(i)?.rule ?? null,
     outcome: ledger.outcome(i),
     phone,
     wamid: ledger.wamids[i] ?? null,

@@ -589,7 +589,6 @@ export const broadcast = {
     idArg: "Identificativo dell'invio (vedere \"cerveno-info broadcast list\").",
     more: (n: number) => `… e altri ${num(n)}: elenco completo con --json.`,
     outcome: (o: string) => OUTCOME[o] ?? o,
-    problemsHeader: ['Telefono', 'Esito', 'Codice', 'Consegna'],
     resumeHint: (id: string) => `Per completarlo: cerveno-info broadcast --resume ${id}`,
     summary: "Mostra l'esito di un invio.",
     template: (t: null | {language: string; name: string}) =>

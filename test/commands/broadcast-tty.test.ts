@@ -34,7 +34,7 @@ describe('broadcast confirmation in a terminal (pseudo-terminal, real key presse
     assert.match(shown, /Destinatari: 3 iscritti attivi/)
     assert.match(shown, /│ COMUNE DI CERVENO - AVVISO\. Martedì 18 marzo/)
     assert.match(shown, /Durata stimata: circa 1 secondo \(100 messaggi al secondo\)/)
-    assert.match(shown, /Limite giornaliero WhatsApp: 1000 destinatari nelle 24 ore; già raggiunti 0; disponibili 1000/)
+    assert.match(shown, /Limite giornaliero WhatsApp: 250 destinatari nelle 24 ore; già raggiunti 0; disponibili 250/)
     assert.equal(fake.requests.length, 0, 'nothing before the answer')
     assert.match(shown + (await session.waitFor('Invio per confermare')), /↑↓ per scegliere/)
     session.press(KEY.down, KEY.enter)

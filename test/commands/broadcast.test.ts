@@ -233,7 +233,7 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
     assert.equal(connections, 0)
     assert.equal(fake.requests.length, 0)
     const ids = runIds(dataDir)
-    assert.equal(ids.length, 3)
+    assert.equal(ids.length, 4)
     for (const id of ids) {
       assert.ok(!existsSync(path.join(dataDir, 'invii', id, 'giornale.jsonl')))
       assert.ok(!existsSync(path.join(dataDir, 'invii', id, 'destinatari.jsonl')))
@@ -516,7 +516,7 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
     const phones = seedSubscribers(dataDir, 30)
     await start({latencyMs: 100})
     const file = writeNotice(root)
-    const child = spawnCli(['broadcast', '--file', file, '--yes', '--rate', '10', '--json'], dataDir, {env: apiEnv(fake)})
+    const child = spawnCli(['broadcast', '--file', file, '--yes', '--rate', '3', '--json'], dataDir, {env: apiEnv(fake)})
     let out = ''
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d

@@ -16,6 +16,7 @@ interface ImportJson {
     messages: number
     path: string
     requests: number
+    skipped?: {format: string; kind: string}
   }[]
   newRequests: number
   unresolvedPhones: number
@@ -183,11 +184,13 @@ describe('import (CLI)', () => {
     writeFileSync(broken, [good[0], good[1].slice(0, 40), good[2]].join('\n'))
     const latin1 = path.join(root, 'Chat WhatsApp con Anna.txt')
     writeFileSync(latin1, Buffer.from('14/11/26, 09:12 - Anna: Servizio Info ON Anna Bonò\n', 'latin1'))
-    const binary = path.join(root, 'foto.txt')
-    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 1, 2, 3]))
+    const binary = path.join(root, 'dati.txt')
+    writeFileSync(binary, Buffer.from([0x01, 0x9C, 0, 0, 0, 1, 2, 3, 0xFE, 0]))
+    const photo = path.join(root, 'foto.txt')
+    writeFileSync(photo, Buffer.from([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 1, 2, 3]))
     const notChat = path.join(root, 'appunti.txt')
     writeFileSync(notChat, 'Lista della spesa\nlatte\npane\n')
-    const r = await runJson<ImportJson>(['import', broken, latin1, binary, notChat, path.join(DEMO, 'Chat WhatsApp con +39 333 123 4567.txt')], dataDir)
+    const r = await runJson<ImportJson>(['import', broken, latin1, binary, photo, notChat, path.join(DEMO, 'Chat WhatsApp con +39 333 123 4567.txt')], dataDir)
     assert.equal(r.code, 7)
     const byName = new Map(r.json.files.map(f => [path.basename(f.path), f]))
     assert.equal(byName.get('webhook-rotto.ndjson')!.error!.code, 'webhook:NDJSON_LINE')
@@ -195,7 +198,10 @@ describe('import (CLI)', () => {
     assert.match(byName.get('webhook-rotto.ndjson')!.error!.message, /riga 2/)
     assert.equal(byName.get('Chat WhatsApp con Anna.txt')!.error!.code, 'chat-file:not-utf8')
     assert.equal(byName.get('Chat WhatsApp con Anna.txt')!.error!.line, 1)
-    assert.equal(byName.get('foto.txt')!.error!.code, 'chat-file:binary')
+    assert.equal(byName.get('dati.txt')!.error!.code, 'chat-file:binary')
+    // A photo is named for what it is and skipped, not an error (whatever its extension).
+    assert.deepEqual(byName.get('foto.txt')!.skipped, {format: 'PNG', kind: 'image'})
+    assert.equal(byName.get('foto.txt')!.error, undefined)
     assert.equal(byName.get('appunti.txt')!.error!.code, 'chat:unrecognized-format')
     // Only the good file's request; nothing of the broken dump, not even its valid first line.
     assert.equal(r.json.newRequests, 1)

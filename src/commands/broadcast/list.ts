@@ -1,6 +1,7 @@
 import {type BroadcastListItem, listBroadcasts} from '../../app/broadcast.js'
 import {BaseCommand} from '../../base-command.js'
 import {formatItalian} from '../../core/time.js'
+import {deliveryReport as dr} from '../../messages/delivery-report.js'
 import {broadcast as t} from '../../messages/it.js'
 import {table} from '../../ui/render.js'
 
@@ -15,9 +16,10 @@ export default class BroadcastList extends BaseCommand<typeof BroadcastList> {
       if (runs.length === 0) this.log(t.list.none)
       else {
         this.log(table(
-          t.list.header,
+          dr.listHeader,
           runs.map(r => [
             r.id,
+            r.subject,
             formatItalian(r.startedAt),
             t.list.status(r.status, r.test),
             String(r.recipients),

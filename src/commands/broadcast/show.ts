@@ -4,7 +4,8 @@ import {type BroadcastReport, showBroadcast} from '../../app/broadcast.js'
 import {BaseCommand} from '../../base-command.js'
 import {formatPhone} from '../../core/phone.js'
 import {formatItalian} from '../../core/time.js'
-import {broadcast as t} from '../../messages/it.js'
+import {deliveryReport as dr} from '../../messages/delivery-report.js'
+import {exportCmd, broadcast as t} from '../../messages/it.js'
 import {headerLines, reportCostLines} from '../../ui/notice-lines.js'
 import {table} from '../../ui/render.js'
 
@@ -20,12 +21,13 @@ export default class BroadcastShow extends BaseCommand<typeof BroadcastShow> {
   static summary = t.show.summary
 
   async run(): Promise<BroadcastReport> {
-    const report = await showBroadcast(this.folder(), this.args.id)
-    if (!this.jsonEnabled()) this.render(report)
+    const folder = this.folder()
+    const report = await showBroadcast(folder, this.args.id)
+    if (!this.jsonEnabled()) this.render(report, new Map((await folder.readSubscribers()).map(s => [s.phone, s.name])))
     return report
   }
 
-  private render(r: BroadcastReport): void {
+  private render(r: BroadcastReport, names: Map<string, string>): void {
     this.log(t.show.header({...r, finishedAt: r.finishedAt && formatItalian(r.finishedAt), startedAt: formatItalian(r.startedAt)}))
     this.log(t.show.template(r.template))
     for (const line of r.text.split('\n')) this.log(`  │ ${line}`)
@@ -34,9 +36,16 @@ export default class BroadcastShow extends BaseCommand<typeof BroadcastShow> {
     for (const line of reportCostLines(r.cost)) this.log(line)
     const problems = r.recipients.filter(x => x.outcome === 'failed' || x.outcome === 'uncertain' || x.delivery === 'failed')
     if (problems.length > 0) {
+      const codes = exportCmd.tables.broadcast.words.explanation
+      this.log(dr.withProblems(problems.length))
       this.log(table(
-        t.show.problemsHeader,
-        problems.slice(0, SHOWN).map(x => [formatPhone(x.phone), t.show.outcome(x.outcome), x.errorCode === null ? '' : String(x.errorCode), t.show.delivery(x.delivery)]),
+        dr.header,
+        problems.slice(0, SHOWN).map(x => [
+          formatPhone(x.phone),
+          names.get(x.phone) ?? dr.unknownName,
+          x.delivery === 'failed' ? t.show.delivery('failed') : t.show.outcome(x.outcome),
+          dr.reason(x.errorCode, x.errorRule, codes),
+        ]),
       ))
       if (problems.length > SHOWN) this.log(t.show.more(problems.length - SHOWN))
     }
