@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {userInfo} from 'node:os'
-import {format} from 'node:util'
 import path from 'node:path'
+import {format} from 'node:util'
 
 import {usageDetail} from './cli/usage-error.js'
 import {CervenoError, EXIT, isCervenoError} from './core/errors.js'

@@ -5,6 +5,7 @@
 import {type ErrorCode, type ErrorParams} from '../core/errors.js'
 import {AUDIT_ACTIONS} from './audit-actions.js'
 import {broadcastGuard} from './broadcast-guard.js'
+import {dataFolderErrors} from './data-folder.js'
 import {history} from './history.js'
 import {lockErrors} from './locks.js'
 import {attachmentError, mediaUploadError, titleProblem} from './notices.js'
@@ -13,7 +14,6 @@ import {preflightErrors, preview} from './preflight.js'
 import {reviewUndo} from './review-undo.js'
 import {tableErrors, tableRowReasons} from './table-files.js'
 import {nameProblem} from './validation.js'
-import {dataFolderErrors} from './data-folder.js'
 
 type P = ErrorParams
 const s = (v: number | string | undefined) => (v === undefined ? '' : String(v))
@@ -143,10 +143,10 @@ export const errors: Record<ErrorCode, (p: P) => string> = {
   ERASURE_INCOMPLETE: p =>
     `Cancellazione incompleta: ${Number(p.count) === 1 ? '1 file contiene' : `${s(p.count)} file contengono`} ancora i dati e non si possono ripulire automaticamente (${s(p.files)}). Eliminarli o correggerli a mano, poi ripetere il comando.`,
   EXPORT_OPTION_INVALID: p => EXPORT_OPTION_PROBLEMS[s(p.reason)]?.(p) ?? `Opzione non valida per l'esportazione (${s(p.reason)}).`,
+  FILE_CHANGED: dataFolderErrors.FILE_CHANGED,
   FILE_CHARS_LOST: tableErrors.FILE_CHARS_LOST,
   FILE_DUPLICATE_ROWS: tableErrors.FILE_DUPLICATE_ROWS,
   FILE_EMPTY: tableErrors.FILE_EMPTY,
-  FILE_CHANGED: dataFolderErrors.FILE_CHANGED,
   FILE_ENCODING: p => `Il file ${s(p.file)} non è in UTF-8 (riga ${s(p.line)}).`,
   FILE_EXISTS: p => `Il file ${s(p.file)} esiste già. Usare --force per sovrascriverlo.`,
   FILE_ROW_INVALID: p =>

@@ -13,6 +13,7 @@ describe('broadcast show and list in the clerk\'s words', function () {
   this.timeout(120_000)
   let fake: FakeCloudApi
   let d: Awaited<ReturnType<typeof freshDataDir>>
+
   before(async () => {
     d = await freshDataDir()
     seedSubscribers(d.dataDir, 4)
@@ -23,6 +24,7 @@ describe('broadcast show and list in the clerk\'s words', function () {
       undeliverable: {recipients: [phoneOf(1)]},
     })
   })
+
   after(async () => {
     await fake.close()
     d.cleanup()
