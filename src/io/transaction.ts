@@ -5,7 +5,7 @@
 import {createHash, type Hash} from 'node:crypto'
 import {type Stats} from 'node:fs'
 import {
-  mkdir, open, readdir, stat,
+  link, mkdir, open, readdir, rm, stat,
 } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -18,9 +18,10 @@ import {jsonLines, putLines} from './audit-log.js'
 import {
   AUDIT_FILE, commit, type CommitPlan, discard, diskFull,
 } from './commit.js'
+import {crashPoint} from './crash-points.js'
 import {readTable, type TableSchema, writeTable} from './csv-table.js'
 import {
-  DIR_MODE, type StagedFile, writeTemp, writeTempBytes,
+  DIR_MODE, type StagedFile, tempPath, writeTemp, writeTempBytes,
 } from './durable.js'
 import {type State, STATE_FILE, stateText} from './folder-state.js'
 import {
@@ -87,7 +88,24 @@ async function readWithStat(file: string): Promise<{bytes: Buffer; stat: null | 
 }
 
 const sameStat = (a: null | Stats, b: null | Stats) =>
-  a === null || b === null ? a === b : a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs
+  a === null || b === null ? a === b : a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs
+
+/**
+ * The backup of a table as a staged file: a hard link to the version being replaced (already complete and synced
+ * when it was committed; no copy, no data to sync), or, where the filesystem has no hard links, a written copy.
+ * A hand edit made to that version after it was read shows in its stat and stops the commit (assertUntouched).
+ */
+async function linkOrWrite(current: string, target: string, snapshot: Snapshot): Promise<StagedFile> {
+  const temp = tempPath(target)
+  try {
+    await link(current, temp)
+    crashPoint('temp')
+    return {hash: snapshot.hash, target, temp}
+  } catch {
+    await rm(temp, {force: true})
+    return writeTempBytes(target, snapshot.bytes)
+  }
+}
 
 /**
  * One change to the data folder, under the lock. Reads are validated; writes happen on commit: previous version
@@ -414,7 +432,7 @@ export class Transaction {
     const ext = path.extname(file)
     const base = path.basename(file, ext)
     const name = `${base}.${stamp}${ext}`
-    const staged = await writeTempBytes(path.join(folder, name), snapshot.bytes)
+    const staged = await linkOrWrite(path.join(this.folder.dir, file), path.join(folder, name), snapshot)
     const mine = (await readdir(folder)).filter(f => f.startsWith(`${base}.`) && f.endsWith(ext) && f !== name)
     mine.push(name)
     mine.sort()
