@@ -39,8 +39,8 @@ export async function runDoctor(folder: DataFolder, input: DoctorInput): Promise
   const loaded = await folderFindings(folder)
   out.push(loaded.finding)
   const {config} = loaded
-  const api = config ? resolveApiSettings(input.env, config, false) : undefined
-  out.push(configFinding(config, loaded.finding, api?.phoneNumberId), input.tokenSource === 'none'
+  const {api, badPhoneId} = config ? apiSettings(input.env, config) : {api: undefined, badPhoneId: false}
+  out.push(badPhoneId ? {code: 'configBadPhoneId', id: 'config', status: 'error'} : configFinding(config, loaded.finding, api?.phoneNumberId), input.tokenSource === 'none'
     ? {
       code: 'tokenMissing', details: {storeProblem: input.storeProblem}, id: 'token', status: 'error',
     }
@@ -124,15 +124,25 @@ async function notPrivate(dir: string): Promise<string[]> {
   return open
 }
 
+/**
+ * The API settings; a phone-number id that is not digits (a token pasted there by mistake) is a finding of its own,
+ * never shown, and the checks that need the id are then skipped.
+ */
+function apiSettings(env: NodeJS.ProcessEnv, config: Config): {api: ReturnType<typeof resolveApiSettings>; badPhoneId: boolean} {
+  try {
+    return {api: resolveApiSettings(env, config, false), badPhoneId: false}
+  } catch (error) {
+    if (!isCervenoError(error) || error.params.key !== 'WHATSAPP_PHONE_NUMBER_ID') throw error
+    return {api: resolveApiSettings({...env, WHATSAPP_PHONE_NUMBER_ID: ''}, {...config, phoneNumberId: ''}, false), badPhoneId: true}
+  }
+}
+
 function configFinding(config: Config | undefined, folder: DoctorFinding, phoneNumberId: string | undefined): DoctorFinding {
   if (!config) return {
     ...folder, code: folder.code === 'folderMissing' ? 'folderMissing' : 'configInvalid', id: 'config', status: 'error',
   }
   if (config.template.name.trim() === '' || config.template.language.trim() === '') return {code: 'configTemplateMissing', id: 'config', status: 'error'}
   if (phoneNumberId === undefined) return {code: 'configMissingPhoneId', id: 'config', status: 'error'}
-  if (!/^\d{1,30}$/.test(phoneNumberId)) return {
-    code: 'configBadPhoneId', details: {value: phoneNumberId}, id: 'config', status: 'error',
-  }
   return {
     code: 'configOk', details: {language: config.template.language, phoneNumberId, template: config.template.name}, id: 'config', status: 'ok',
   }

@@ -103,7 +103,8 @@ const date = (v: unknown) => (typeof v === 'string' ? v.replace('T', ' ').slice(
 /** One sentence per finding code (core/preflight.ts and app/doctor.ts). */
 export const findings: Record<string, (d: D) => string> = {
   apiError: d => `WhatsApp ha risposto con un errore${d.code === undefined ? '' : ` (codice ${s(d.code)})`}: ${s(d.details ?? d.title ?? '')} Riprovare più tardi; se si ripete, segnalarlo all'assistenza informatica.`,
-  configBadPhoneId: d => `L'identificativo del numero "${s(d.value)}" deve contenere solo cifre: è l'identificativo indicato in WhatsApp Manager, non il numero di telefono.`,
+  configBadPhoneId: () =>
+    "L'identificativo del numero (WHATSAPP_PHONE_NUMBER_ID o phoneNumberId in config.json) deve contenere solo cifre: è l'identificativo indicato in WhatsApp Manager, non il numero di telefono né il token.",
   configInvalid: d => s(d.message),
   configMissingPhoneId: () => "Manca l'identificativo del numero del Comune: impostare WHATSAPP_PHONE_NUMBER_ID o phoneNumberId in config.json (WhatsApp Manager › Numeri di telefono).",
   configOk: d => `config.json completo: modello "${s(d.template)}" in lingua "${s(d.language)}", identificativo del numero ${s(d.phoneNumberId)}.`,

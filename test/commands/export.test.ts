@@ -100,14 +100,18 @@ describe('export (CLI)', () => {
     }
   })
 
-  it('never overwrites without --force (exit 4 FILE_EXISTS, file untouched); --out to a folder or a file', async () => {
+  it('never overwrites without --force: a taken default name gets the next number, a named --out file is exit 4; --out to a folder or a file', async () => {
     await subscribe(dataDir, root, [{name: 'Paolo Rossi', phone: '+393331234567'}])
     const first = await runJson<{files: string[]}>(['export', 'subscribers'], dataDir)
     const file = first.json.files[0]
     writeFileSync(file, 'mine')
-    const again = await runJson<{error: {code: string; exitCode: number}}>(['export', 'subscribers'], dataDir)
-    assert.equal(again.code, 4)
-    assert.equal(again.json.error.code, 'FILE_EXISTS')
+    const again = await runJson<{files: string[]}>(['export', 'subscribers'], dataDir)
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(again.json.files[0], file.replace(/\.csv$/, '-2.csv'))
+    assert.equal(readFileSync(file, 'utf8'), 'mine')
+    const named = await runJson<{error: {code: string; exitCode: number}}>(['export', 'subscribers', '--out', file], dataDir)
+    assert.equal(named.code, 4)
+    assert.equal(named.json.error.code, 'FILE_EXISTS')
     assert.equal(readFileSync(file, 'utf8'), 'mine')
     const forced = await runCli(['export', 'subscribers', '--force'], dataDir)
     assert.equal(forced.code, 0, forced.stderr)
