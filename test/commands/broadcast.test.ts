@@ -246,6 +246,7 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
         [true, 'dry-run', 3, 0],
         [true, 'dry-run', 3, 0],
         [true, 'dry-run', 3, 0],
+        [true, 'dry-run', 3, 0],
       ],
     )
     const resume = await json<ErrorDoc>(['broadcast', '--resume', ids[0], '--yes'])
@@ -335,7 +336,7 @@ describe('broadcast (CLI against a local fake Cloud API)', function () {
       bad.map(p => [p, 131_026, null]),
     )
     const human = await cli(['broadcast', 'show', r.json.id])
-    assert.match(human.stdout, /non riuscito\s+131026/)
+    assert.match(human.stdout, /non riuscito +messaggio non recapitabile.*\[131026\]/)
 
     const before = fake.requests.length
     const retry = await json<Result>(['broadcast', '--retry-failed', r.json.id, '--yes'])

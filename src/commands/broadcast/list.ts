@@ -10,7 +10,7 @@ export default class BroadcastList extends BaseCommand<typeof BroadcastList> {
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static summary = t.list.summary
 
-  async run(): Promise<BroadcastListItem[]> {
+  async run(): Promise<Omit<BroadcastListItem, 'subject'>[]> {
     const runs = await listBroadcasts(this.folder())
     if (!this.jsonEnabled()) {
       if (runs.length === 0) this.log(t.list.none)
@@ -31,6 +31,7 @@ export default class BroadcastList extends BaseCommand<typeof BroadcastList> {
       }
     }
 
-    return runs
+    // The subject is for the screen; the --json shape stays the one scripts rely on (DESIGN §2).
+    return runs.map(({subject: _subject, ...run}) => run)
   }
 }

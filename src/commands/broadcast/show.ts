@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {type BroadcastReport, showBroadcast} from '../../app/broadcast.js'
+import {type BroadcastReport, type RecipientReport, showBroadcast} from '../../app/broadcast.js'
 import {BaseCommand} from '../../base-command.js'
 import {formatPhone} from '../../core/phone.js'
 import {formatItalian} from '../../core/time.js'
@@ -20,11 +20,12 @@ export default class BroadcastShow extends BaseCommand<typeof BroadcastShow> {
   static examples = ['<%= config.bin %> <%= command.id %> 20250314-092100-a1b2', '<%= config.bin %> <%= command.id %> 20250314-092100-a1b2 --json']
   static summary = t.show.summary
 
-  async run(): Promise<BroadcastReport> {
+  async run(): Promise<Omit<BroadcastReport, 'recipients'> & {recipients: Omit<RecipientReport, 'errorRule'>[]}> {
     const folder = this.folder()
     const report = await showBroadcast(folder, this.args.id)
     if (!this.jsonEnabled()) this.render(report, new Map((await folder.readSubscribers()).map(s => [s.phone, s.name])))
-    return report
+    // The rule is for the screen's reason; the --json shape stays the one scripts rely on (DESIGN §2).
+    return {...report, recipients: report.recipients.map(({errorRule: _rule, ...r}) => r)}
   }
 
   private render(r: BroadcastReport, names: Map<string, string>): void {
