@@ -3,7 +3,6 @@ import {randomBytes} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {personRecords} from '../core/privacy/target.js'
 import {
   addErasure, emptyTombstones, parseTombstones, type TombstoneFile, TombstoneIndex,
 } from '../core/privacy/tombstones.js'
@@ -11,7 +10,9 @@ import {
   IncomingBatch, type IncomingRequest, type RecordStore, requestId,
 } from '../core/requests/merge.js'
 import {type DataFolder, type MutationContext, type Transaction} from '../io/data-folder.js'
-import {erasePerson, type PersonErasure} from './privacy.js'
+import {
+  erasePerson, type PersonErasure, purge, type PurgeResult,
+} from './privacy.js'
 
 /** The tombstone file, beside the tables. It holds no number, name or text: only salted hashes and days. */
 export const TOMBSTONE_FILE = 'cancellazioni.json'
@@ -45,27 +46,20 @@ async function addTombstones(folder: DataFolder, tx: Transaction, phone: null | 
 }
 
 /**
- * Records the tombstones of one citizen's requests (and the number, with today's date) in a transaction of its
- * own, before the erasure: interrupted in between, the tombstones are there and the erasure can be repeated.
+ * `privacy erase`: the erasure, with the tombstones of the citizen's requests (and the number, with today's date)
+ * written in the same transaction: a crash leaves both or neither, and a repeated erasure adds none twice.
  */
-export async function recordTombstones(folder: DataFolder, ctx: MutationContext, phone: string): Promise<number> {
-  return folder.mutate(ctx, async tx => {
-    const person = personRecords(phone, await tx.subscribers(), await tx.requests())
-    if (person.requests.length === 0 && !person.subscriber) return 0
-    return addTombstones(folder, tx, phone, person.requests.map(r => r.id))
+export async function eraseWithTombstones(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean): Promise<PersonErasure> {
+  return erasePerson(folder, ctx, phone, apply, async (tx, selection) => {
+    await addTombstones(folder, tx, phone, [...selection.requestIds])
   })
 }
 
 /** `privacy purge`: the requests the retention policy removes stay out of later imports too (no number kept). */
-export async function recordPurgeTombstones(folder: DataFolder, ctx: MutationContext, requestIds: readonly string[]): Promise<number> {
-  if (requestIds.length === 0) return 0
-  return folder.mutate(ctx, async tx => addTombstones(folder, tx, null, requestIds))
-}
-
-/** `privacy erase`: the tombstones first, then the erasure itself (app/privacy.ts). */
-export async function eraseWithTombstones(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean): Promise<PersonErasure> {
-  if (apply) await recordTombstones(folder, ctx, phone)
-  return erasePerson(folder, ctx, phone, apply)
+export async function purgeWithTombstones(folder: DataFolder, ctx: MutationContext): Promise<PurgeResult> {
+  return purge(folder, ctx, true, async (tx, selection) => {
+    if (selection.requestIds.size > 0) await addTombstones(folder, tx, null, [...selection.requestIds])
+  })
 }
 
 /** An import batch that leaves out the messages of erased citizens, counting them. */

@@ -189,7 +189,7 @@ async function erasure(
   ctx: MutationContext,
   select: (s: Subscriber[], r: RequestRecord[]) => Selection,
   record: (plan: ErasurePlan, erasureId: string) => Omit<AuditEntry, 'operator' | 'ts'>,
-  apply: boolean,
+  {apply, within}: {apply: boolean; within?: ErasureHook},
 ): Promise<ErasureResult & {selection: Selection}> {
   await folder.config()
   const nowIso = toRomeIso(ctx.now)
@@ -204,6 +204,8 @@ async function erasure(
       const found = await planErasure(folder, {requests: await tx.requests(), subscribers: await tx.subscribers()}, select, nowIso)
       if (found.changes.length === 0 && found.uncleanable.length === 0) return {erasureId: null, plan: found}
       const id = randomBytes(8).toString('hex')
+      // The hook's own audit lines first: the erasure's line stays the change's last.
+      await within?.(tx, found.selection)
       applyPlan(tx, found, record(found, id))
       return {erasureId: id, plan: found}
     })
@@ -225,8 +227,11 @@ export interface PersonErasure extends ErasureResult {
   phone: string
 }
 
+/** More to write in the erasure's own transaction (the tombstones), so a crash leaves all of it or none. */
+export type ErasureHook = (tx: Transaction, selection: Selection) => Promise<void>
+
 /** Art. 17: everything about one number, everywhere. */
-export async function erasePerson(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean): Promise<PersonErasure> {
+export async function erasePerson(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean, within?: ErasureHook): Promise<PersonErasure> {
   let person: PersonRecords | undefined
   const result = await erasure(
     folder,
@@ -236,7 +241,7 @@ export async function erasePerson(folder: DataFolder, ctx: MutationContext, phon
       return {phones: new Set([phone]), requestIds: new Set(person.requests.map(x => x.id)), target: personTarget(person)}
     },
     (plan, erasureId) => ({action: 'privacy.erase', after: counts(plan, erasureId), subject: erasureId}),
-    apply,
+    {apply, within},
   )
   const {selection: _s, ...rest} = result
   return {...rest, name: person?.subscriber?.name ?? person?.requests.find(x => x.name)?.name ?? null, phone}
@@ -252,7 +257,7 @@ export interface PurgeResult extends ErasureResult {
 }
 
 /** The retention policy of config.json: what has expired goes, by the same erasure. */
-export async function purge(folder: DataFolder, ctx: MutationContext, apply: boolean): Promise<PurgeResult> {
+export async function purge(folder: DataFolder, ctx: MutationContext, apply: boolean, within?: ErasureHook): Promise<PurgeResult> {
   const {config} = await folder.config()
   const cutoff = retentionCutoff(ctx.now, config.retentionMonths)
   let plan: PurgePlan | undefined
@@ -275,7 +280,7 @@ export async function purge(folder: DataFolder, ctx: MutationContext, apply: boo
       },
       subject: erasureId,
     }),
-    apply,
+    {apply, within},
   )
   const {selection: _s, ...rest} = result
   return {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {recordPurgeTombstones} from '../../app/erasure-tombstones.js'
+import {purgeWithTombstones} from '../../app/erasure-tombstones.js'
 import {purge, type PurgeResult} from '../../app/privacy.js'
 import {BaseCommand} from '../../base-command.js'
 import {CervenoError, EXIT} from '../../core/errors.js'
@@ -40,8 +40,7 @@ export default class PrivacyPurge extends BaseCommand<typeof PrivacyPurge> {
       if (!(await confirm({default: false, message: t.purge.confirm}))) throw new CervenoError('CANCELLED')
     }
 
-    await recordPurgeTombstones(folder, ctx, plan.requestsGone.map(r => r.id))
-    const result = await purge(folder, ctx, true)
+    const result = await purgeWithTombstones(folder, ctx)
     if (!this.jsonEnabled()) this.log(result.erasureId === null ? t.purge.nothing(result.retentionMonths) : t.purge.done(result.erasureId, result))
     const stuck = [...new Set([...result.residues.filter(r => r.phone).map(r => r.file), ...result.uncleanable])]
     if (stuck.length > 0) {
