@@ -1,12 +1,13 @@
-import {Args, Command, loadHelpClass} from '@oclif/core'
+import {Args, loadHelpClass} from '@oclif/core'
 
+import {BaseCommand} from '../base-command.js'
 import {EXIT} from '../core/errors.js'
 import {cli as t} from '../messages/cli.js'
 
 /** `cerveno-info help [command]`: the help pages, as `--help` shows them. */
-export default class HelpCommand extends Command {
+export default class HelpCommand extends BaseCommand<typeof HelpCommand> {
   static args = {
-    comando: Args.string({description: 'Il comando di cui mostrare la guida (es. import, broadcast show).'}),
+    comando: Args.string({description: t.helpArg}),
   }
   static description = t.helpSummary
   static examples = ['<%= config.bin %> help', '<%= config.bin %> help broadcast', '<%= config.bin %> help subscribers add']
@@ -14,8 +15,7 @@ export default class HelpCommand extends Command {
   static summary = t.helpSummary
 
   async run(): Promise<void> {
-    const {argv} = await this.parse(HelpCommand)
-    const words = (argv as string[]).filter(a => !a.startsWith('-'))
+    const words = [this.args.comando, ...this.rest].filter((w): w is string => w !== undefined && !w.startsWith('-'))
     const id = words.join(':')
     if (id !== '' && !this.config.findCommand(id) && !this.config.findTopic(id)) {
       process.exitCode = EXIT.usage

@@ -30,6 +30,7 @@ export const cli = {
     `con --${flag} si possono usare solo: ${list(allowed.map(n => `--${n}`))}`,
   flagParse: (flag: string, detail: string) => `valore non valido per --${flag}${detail ? `: ${detail}` : ''}`,
   flagRequired: (flag: string) => `manca l'opzione obbligatoria --${flag}`,
+  helpArg: 'Il comando di cui mostrare la guida (es. import, broadcast show).',
   helpHint: (bin: string) => `Per l'elenco dei comandi: ${bin} help`,
   helpSummary: 'Mostra la guida di un comando (o di tutti).',
   helpUnknown: (bin: string, id: string) => `Non esiste un comando «${id}». Per l'elenco dei comandi: ${bin} help`,

@@ -82,10 +82,10 @@ describe('the whole service, end to end (CLI)', function () {
       s.press(KEY.enter)
       await s.waitFor('Approvata.')
       await s.waitFor('Decisione')
-      // The last but one choice: up twice from the first (the list wraps).
-      s.press(KEY.up, KEY.up, KEY.enter)
+      // Third from the end, before "Annulla l'ultima decisione" and "Esci": up three times from the first (the list wraps).
+      s.press(KEY.up, KEY.up, KEY.up, KEY.enter)
       await s.waitFor('Approvare tutte le 3 richieste rimanenti?')
-      s.type('y')
+      s.type('s')
       s.press(KEY.enter)
       await s.waitFor('Riepilogo: 5 approvate, 0 respinte, 0 scartate, 0 rimandate, 0 ancora in attesa.')
       assert.equal((await s.exit).exitCode, 0)
