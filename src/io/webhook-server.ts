@@ -239,9 +239,11 @@ export class WebhookServer {
 
   private tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.stats.rejected.tooLarge++
-    // The rest of the body is read and dropped (the request timeout bounds it); the connection is not reused.
+    // The rest of the body is read and dropped (the request timeout bounds it), then 413, and the connection is not
+    // reused. Answered before the body is in, the socket closes under a client still writing (EPIPE, no answer).
     res.setHeader('Connection', 'close')
-    this.answer(res, 413)
+    if (req.complete) this.answer(res, 413)
+    else req.once('end', () => this.answer(res, 413))
     req.resume()
   }
 }

@@ -20,7 +20,8 @@ describe('help texts (CLI)', () => {
   for (const id of ids) {
     it(`${id} --help is complete Italian with examples`, async () => {
       assert.ok((manifest.commands[id.replaceAll(' ', ':')].examples ?? []).length > 0, 'has examples')
-      const r = await runCli([...id.split(' '), '--help'])
+      // `help --help` is oclif's root page, as for every oclif CLI; the help command's own page is `help help`.
+      const r = await runCli(id === 'help' ? ['help', 'help'] : [...id.split(' '), '--help'])
       assert.equal(r.code, 0, r.stderr)
       for (const h of ['USO', 'DESCRIZIONE', 'ESEMPI', 'OPZIONI GENERALI']) assert.match(r.stdout, new RegExp(`^${h}$`, 'm'), h)
       assert.match(r.stdout, new RegExp(`\\$ cerveno-info ${id}`))

@@ -38,7 +38,8 @@ describe('tables as a clerk edits them', () => {
           const named = header.map((h, c) => ({c, h})).filter(x => !known.includes(x.h))
           for (const [r, read] of first.rows.entries()) {
             const extras = (read as WithExtras<Subscriber>)[EXTRA_COLUMNS] ?? {}
-            const cells = named.filter(x => x.h !== '' || Object.keys(extras).includes('')).map(x => value(r, x.c))
+            // An unnamed column is kept only when some row has a value in it (Excel's trailing `;` make empty ones).
+            const cells = named.filter(x => x.h !== '' || rows.some((_, rr) => value(rr, x.c).trim() !== '')).map(x => value(r, x.c))
             assert.deepEqual(Object.values(extras), cells)
           }
 
