@@ -24,6 +24,9 @@ export default class HelpCommand extends BaseCommand<typeof HelpCommand> {
     }
 
     const Help = await loadHelpClass(this.config)
-    await new Help(this.config, {all: false}).showHelp(words)
+    const help = new Help(this.config, {all: false})
+    // A command's own page (showHelp would take `help help` for the root page); a topic or nothing: showHelp.
+    const command = id === '' ? undefined : this.config.findCommand(id)
+    await (command ? help.showCommandHelp(command, this.config.topics) : help.showHelp(words))
   }
 }
