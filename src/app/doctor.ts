@@ -217,7 +217,7 @@ async function webhookFinding(webhookUrl: string | undefined): Promise<Finding> 
     url = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}/healthz`
   } catch {
     return {
-      code: 'webhookDown', details: {reason: 'indirizzo non valido', url: base}, id: 'webhook', status: 'warning',
+      code: 'webhookDown', details: {reason: 'invalid-url', url: base}, id: 'webhook', status: 'warning',
     }
   }
 

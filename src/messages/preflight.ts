@@ -139,7 +139,7 @@ export const findings: Record<string, (d: D) => string> = {
   tokenStore: () => 'Token di accesso presente (portachiavi del sistema, salvato con "cerveno-info login").',
   unreachable: d => `WhatsApp non risponde (${s(d.transportCode ?? d.kind)}): controllare la connessione a internet e riprovare.`,
   wabaMissing: () => "Modello non verificato: manca l'identificativo dell'account WhatsApp Business. Impostare WHATSAPP_BUSINESS_ACCOUNT_ID o wabaId in config.json (Meta Business Manager › Account WhatsApp, oppure il campo entry[].id di un webhook ricevuto).",
-  webhookDown: d => `Il ricevitore dei webhook non risponde a ${s(d.url)} (${s(d.reason)}): messaggi e stati di consegna non arrivano. Controllare che "cerveno-info webhook serve" sia in esecuzione.`,
+  webhookDown: d => `Il ricevitore dei webhook non risponde a ${s(d.url)} (${d.reason === 'invalid-url' ? 'indirizzo non valido' : s(d.reason)}): messaggi e stati di consegna non arrivano. Controllare che "cerveno-info webhook serve" sia in esecuzione.`,
   webhookOff: () => 'Ricevitore dei webhook non configurato (webhookUrl in config.json): facoltativo.',
   webhookOk: d => `Il ricevitore dei webhook risponde (${s(d.url)}).`,
 }
