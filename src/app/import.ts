@@ -2,28 +2,21 @@ import {open, readdir, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {setFlagsFromString} from 'node:v8'
 
-import {
-  type ChatError,
-  type DateOrder,
-  type DateOrderDecision,
-  extractRequests,
-  firstMessageAfter,
-  parseChat,
-  parseChats,
-} from '../core/chat-export/index.js'
+import {type DateOrder, type DateOrderDecision} from '../core/chat-export/index.js'
 import {type Config} from '../core/config.js'
 import {type Foreign, foreignKind} from '../core/file-kind.js'
 import {normalizePhone} from '../core/phone.js'
 import {BatchMerge, IncomingBatch} from '../core/requests/merge.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {extractFromPayload, type StatusEvent} from '../core/webhook/index.js'
-import {type ChatFileError, type ChatFileText, readChatFile} from '../io/chat-file.js'
+import {type ChatFileError, readChatFile} from '../io/chat-file.js'
 import {type DataFolder, type MutationContext, type Transaction} from '../io/data-folder.js'
 import {JsonSpill, type SpillMark} from '../io/spill.js'
 import {
   looksLikeWebhookDump, readWebhookFile, type WebhookFileError, type WebhookFileItem,
 } from '../io/webhook-file.js'
 import {loadTombstoneIndex, TombstonedBatch} from './erasure-tombstones.js'
+import {ChatBatch} from './import-chats.js'
 
 export type ImportFormat = 'chat-txt' | 'chat-zip' | 'unknown' | 'webhook'
 
@@ -141,10 +134,6 @@ function chatFileProblem(e: ChatFileError): FileProblem {
   return {
     code: `chat-file:${e.reason}`, column: e.column, detail: e.detail, entry: e.entry, line: e.line,
   }
-}
-
-function chatProblem(e: ChatError): FileProblem {
-  return {code: `chat:${e.reason}`, detail: e.detail, line: e.line}
 }
 
 function webhookProblem(e: WebhookFileError): FileProblem {
@@ -309,7 +298,20 @@ async function importInto(
 
   const feeds = feedsOf(options)
   for (const feed of feeds.sources) await readWebhooks(feed.path, config, into, nowIso, feed.items())
-  const chats: {chat: ChatFileText; container: 'txt' | 'zip'; file: string}[] = []
+  // Chats are parsed one file at a time; those that cannot tell their date order wait for the batch's vote.
+  const chats = new ChatBatch({
+    dateOrder: options.dateOrder,
+    defaultCountry: config.defaultCountry,
+    keyword: config.keyword,
+    latestMs: Date.parse(nowIso) + (DAY_SECONDS * 1000),
+    phone: phoneOption,
+    selfNames,
+  }, {
+    addRequest: r => into.requests.add(r),
+    keepNearMisses: into.keepNearMisses,
+    nearMisses: into.nearMisses,
+    results: into.results,
+  })
   for (const file of files) {
     let first: Uint8Array
     try {
@@ -344,66 +346,10 @@ async function importInto(
       continue
     }
 
-    for (const chat of read.chats) chats.push({chat, container: read.container, file})
+    chats.take(file, read.container, read.chats)
   }
 
-  // An explicit --date-order wins over the batch majority; without it, files that cannot tell
-  // take the order most files of the batch showed (chat-formats.md §4).
-  const inputs = chats.map(c => ({names: c.chat.names, text: c.chat.text}))
-  const parsed = options.dateOrder
-    ? inputs.map(i => parseChat(i.text, {dateOrder: options.dateOrder, defaultCountry: config.defaultCountry, names: i.names}))
-    : parseChats(inputs, {defaultCountry: config.defaultCountry})
-  for (const [i, p] of parsed.entries()) {
-    const {chat, container, file} = chats[i]
-    const format: ImportFormat = container === 'zip' ? 'chat-zip' : 'chat-txt'
-    if (!p.ok) {
-      // JSON that is not a WhatsApp envelope lands here too: say it is not a known format.
-      into.results.push({
-        error: chatProblem(p.error), format: 'unknown', ignored: 0, messages: 0, path: file, requests: 0,
-      })
-      continue
-    }
-
-    const future = options.dateOrder ? undefined : firstMessageAfter(p.chat, Date.parse(nowIso) + (DAY_SECONDS * 1000))
-    if (future) {
-      into.results.push({
-        error: {
-          code: 'chat:future-date', detail: future.receivedAt, entry: chat.entry ?? undefined, line: future.line,
-        }, format, ignored: 0, messages: 0, path: file, requests: 0,
-      })
-      continue
-    }
-
-    const x = extractRequests(p.chat, {
-      defaultCountry: config.defaultCountry, keyword: config.keyword, phone: phoneOption, selfNames,
-    })
-    const label = chat.entry ? `${path.basename(file)}!${chat.entry}` : path.basename(file)
-    for (const r of x.requests) {
-      into.requests.add({
-        action: r.action,
-        author: r.author,
-        identity: `chat\u0000${r.author}\u0000${r.receivedAt}\u0000${r.rawText}`,
-        name: r.name,
-        phone: r.phone,
-        phoneSource: r.phoneSource ?? undefined,
-        rawText: r.rawText,
-        receivedAt: r.receivedAt,
-        source: `${label}:${r.line}`,
-      })
-    }
-
-    if (into.keepNearMisses) for (const n of x.nearMisses) into.nearMisses.push({
-      author: n.author, receivedAt: n.receivedAt, source: `${label}:${n.line}`, text: n.rawText,
-    })
-    into.results.push({
-      dateOrder: {order: p.chat.dateOrder, reason: p.chat.dateOrderReason},
-      format,
-      ignored: x.ignored,
-      messages: x.messages,
-      path: file,
-      requests: x.requests.length,
-    })
-  }
+  await chats.finish()
 
   const order = new Map([...options.paths, ...files].map((f, i) => [f, i]))
   into.results.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0))

@@ -26,6 +26,7 @@ export const reviewNotes = {
 }
 
 export const importProblems: Record<string, string> = {
+  'chat-file:changed': 'il file è cambiato (o è stato tolto) mentre veniva importato: nulla è stato preso da questo file, importarlo di nuovo',
   'chat-file:too-large': 'il file è troppo grande per essere una chat esportata',
   'chat:future-date': 'contiene date successive a domani: forse le date sono lette nell\'ordine sbagliato. Controllare il file; se le date sono giuste, importarlo indicando l\'ordine con --date-order dmy, mdy o ymd',
   'webhook:timestamp': 'data non valida (serve il numero di secondi dal 1970, tra il 2009 e domani): questo webhook non è stato importato',

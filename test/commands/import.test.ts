@@ -1,5 +1,7 @@
 import {strict as assert} from 'node:assert'
-import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
+import {
+  closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync,
+} from 'node:fs'
 import path from 'node:path'
 
 import {
@@ -240,5 +242,30 @@ describe('import (CLI)', () => {
     assert.equal(withConfig.json.newRequests, 1, 'only "Ufficio Tecnico" is not known as the comune yet')
     const withSelf = await runJson<ImportJson>(['import', chat, '--dry-run', '--self', 'Ufficio Tecnico'], dataDir)
     assert.equal(withSelf.json.newRequests, 0)
+  })
+
+  it('reads many big chat files one at a time: the import fits a heap smaller than the files together, and a chat that cannot tell its date order still takes the batch\'s', async function () {
+    this.timeout(120_000)
+    const lot = path.join(root, 'lotto')
+    mkdirSync(lot)
+    // Read first, and undecided on its own (no day over 12, no locale hint): it waits for the batch's vote.
+    writeFileSync(path.join(lot, 'a-mario.txt'), '04/02/25, 18:45 - +1 202 555 0150: Servizio Info ON Anna Bianchi\n')
+    // Ten month-first chats of about 24 MiB each, 240 MiB together, under a 128 MiB heap.
+    const filler = Buffer.from(Array.from({length: 1000}, (_, i) => `4/13/25, 09:${String(i % 60).padStart(2, '0')} - +1 202 555 0199: ${'x'.repeat(2400)}\n`).join(''))
+    for (let f = 0; f < 10; f++) {
+      const fd = openSync(path.join(lot, `b-${f}.txt`), 'w')
+      for (let k = 0; k < 10; k++) writeSync(fd, filler)
+      writeSync(fd, `4/13/25, 10:00 - +1 202 555 01${String(f).padStart(2, '0')}: Servizio Info ON Paolo Neri\n`)
+      closeSync(fd)
+    }
+
+    const r = await runJson<ImportJson>(['import', lot], dataDir, {env: {NODE_OPTIONS: '--max-old-space-size=128'}})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.json.newRequests, 11)
+    const mario = r.json.files.find(f => path.basename(f.path) === 'a-mario.txt')!
+    assert.deepEqual(mario.dateOrder, {order: 'mdy', reason: 'batch'})
+    assert.deepEqual(r.json.files.map(f => path.basename(f.path)), ['a-mario.txt', ...Array.from({length: 10}, (_, f) => `b-${f}.txt`)])
+    const anna = (await runJson<Req[]>(['requests'], dataDir)).json.find(q => q.name === 'Anna Bianchi')!
+    assert.equal(anna.receivedAt, '2025-04-02T18:45:00+02:00', 'the 4th of February would be the day-first reading')
   })
 })
