@@ -1,8 +1,12 @@
-/** Erasure tombstones in the data folder (core/privacy/tombstones.ts): written before an erasure, read by import and review. */
+/**
+ * Erasure tombstones in the data folder (core/privacy/tombstones.ts): written by the erasure's own transaction, read by
+ * import, review and a later erasure of the same number.
+ */
 import {randomBytes} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
+import {searchableName} from '../core/privacy/match.js'
 import {
   addErasure, emptyTombstones, parseTombstones, type TombstoneFile, TombstoneIndex,
 } from '../core/privacy/tombstones.js'
@@ -14,7 +18,7 @@ import {
   erasePerson, type PersonErasure, purge, type PurgeResult,
 } from './privacy.js'
 
-/** The tombstone file, beside the tables. It holds no number, name or text: only salted hashes and days. */
+/** The tombstone file, beside the tables. It holds no number, name or text in clear: only salted hashes and days. */
 export const TOMBSTONE_FILE = 'cancellazioni.json'
 
 async function readTombstones(folder: DataFolder): Promise<TombstoneFile | undefined> {
@@ -37,9 +41,13 @@ export async function loadTombstoneIndex(folder: DataFolder): Promise<TombstoneI
   return file ? new TombstoneIndex(file) : undefined
 }
 
-async function addTombstones(folder: DataFolder, tx: Transaction, phone: null | string, requestIds: readonly string[]): Promise<number> {
+async function addTombstones(
+  folder: DataFolder,
+  tx: Transaction,
+  erased: {names?: readonly string[]; phone: null | string; requestIds: readonly string[]},
+): Promise<number> {
   const file = (await readTombstones(folder)) ?? emptyTombstones(randomBytes(16).toString('hex'))
-  const added = addErasure(file, {day: tx.nowIso.slice(0, 10), phone, requestIds})
+  const added = addErasure(file, {...erased, day: tx.nowIso.slice(0, 10)})
   tx.writeFile(TOMBSTONE_FILE, JSON.stringify(file) + '\n')
   tx.audit({action: 'privacy.tombstones', after: {requests: added}, subject: TOMBSTONE_FILE})
   return added
@@ -50,15 +58,21 @@ async function addTombstones(folder: DataFolder, tx: Transaction, phone: null | 
  * written in the same transaction: a crash leaves both or neither, and a repeated erasure adds none twice.
  */
 export async function eraseWithTombstones(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean): Promise<PersonErasure> {
-  return erasePerson(folder, ctx, phone, apply, async (tx, selection) => {
-    await addTombstones(folder, tx, phone, [...selection.requestIds])
+  const earlier = await readTombstones(folder)
+  return erasePerson(folder, ctx, phone, apply, {
+    namesHashed: earlier ? new TombstoneIndex(earlier).namesOf(phone) : undefined,
+    async within(tx, selection) {
+      // Names specific enough to be searched alone (as the erasure itself searches them), kept as hashes only.
+      const names = selection.target.names.filter(n => searchableName(n))
+      await addTombstones(folder, tx, {names, phone, requestIds: [...selection.requestIds]})
+    },
   })
 }
 
 /** `privacy purge`: the requests the retention policy removes stay out of later imports too (no number kept). */
 export async function purgeWithTombstones(folder: DataFolder, ctx: MutationContext): Promise<PurgeResult> {
   return purge(folder, ctx, true, async (tx, selection) => {
-    if (selection.requestIds.size > 0) await addTombstones(folder, tx, null, [...selection.requestIds])
+    if (selection.requestIds.size > 0) await addTombstones(folder, tx, {phone: null, requestIds: [...selection.requestIds]})
   })
 }
 

@@ -11,7 +11,8 @@ import path from 'node:path'
 import {
   cleanCsvRecords, type Cleaned, cleanJsonDocument, cleanJsonLines, cleanLines, cleanVcards,
 } from '../core/privacy/clean.js'
-import {type Matcher} from '../core/privacy/match.js'
+import {type Matcher, NameWordSet} from '../core/privacy/match.js'
+import {type HashedNames} from '../core/privacy/tombstones.js'
 import {type DecodedText, decodeSpreadsheetText} from '../io/csv-table.js'
 import {FILES} from '../io/data-folder.js'
 
@@ -130,15 +131,16 @@ export async function cleanDataFile(dir: string, file: string, m: Matcher): Prom
 }
 
 /** Where a person's number or name is still written, as plain bytes (the check after an erasure). */
-export async function residues(dir: string, needles: {names: string[]; phones: string[]}): Promise<{file: string; name: boolean; phone: boolean}[]> {
+export async function residues(dir: string, needles: {names: string[]; namesHashed?: HashedNames; phones: string[]}): Promise<{file: string; name: boolean; phone: boolean}[]> {
   const out: {file: string; name: boolean; phone: boolean}[] = []
   const names = needles.names.map(n => n.toLowerCase()).filter(n => n.trim() !== '')
+  const words = new NameWordSet(needles.names, needles.namesHashed)
   for (const file of await listDataFiles(dir)) {
     const bytes = await readFile(path.join(dir, file))
     const texts = [bytes.toString('utf8'), bytes.toString('latin1')]
     const phone = needles.phones.some(p => texts.some(t => t.includes(p)))
     const lower = texts.map(t => t.toLowerCase())
-    const name = names.some(n => lower.some(t => t.includes(n)))
+    const name = names.some(n => lower.some(t => t.includes(n))) || texts.some(t => words.foundIn(t))
     if (phone || name) out.push({file, name, phone})
   }
 

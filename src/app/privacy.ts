@@ -14,6 +14,7 @@ import {type ErasureTarget, Matcher} from '../core/privacy/match.js'
 import {
   mergeTargets, personRecords, type PersonRecords, personTarget, planPurge, type PurgePlan, requestsTarget, retentionCutoff,
 } from '../core/privacy/target.js'
+import {type HashedNames} from '../core/privacy/tombstones.js'
 import {type Subscriber} from '../core/registry/types.js'
 import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
@@ -211,7 +212,7 @@ async function erasure(
     })
     if (erasureId === null) return {...toResult(plan, null, []), selection: plan.selection}
     const t = plan.selection.target
-    const left = await residues(folder.dir, {names: t.names, phones: t.phones.flatMap(p => phoneSpellings(p))})
+    const left = await residues(folder.dir, {names: t.names, namesHashed: t.namesHashed, phones: t.phones.flatMap(p => phoneSpellings(p))})
     return {...toResult(plan, erasureId, left), selection: plan.selection}
   })
 }
@@ -230,15 +231,24 @@ export interface PersonErasure extends ErasureResult {
 /** More to write in the erasure's own transaction (the tombstones), so a crash leaves all of it or none. */
 export type ErasureHook = (tx: Transaction, selection: Selection) => Promise<void>
 
-/** Art. 17: everything about one number, everywhere. */
-export async function erasePerson(folder: DataFolder, ctx: MutationContext, phone: string, apply: boolean, within?: ErasureHook): Promise<PersonErasure> {
+/**
+ * Art. 17: everything about one number, everywhere. `namesHashed`: the names an earlier erasure of the number
+ * kept as hashes (its tombstone), so that a copy holding only the name is found once the tables no longer say it.
+ */
+export async function erasePerson(
+  folder: DataFolder,
+  ctx: MutationContext,
+  phone: string,
+  apply: boolean,
+  {namesHashed, within}: {namesHashed?: HashedNames; within?: ErasureHook} = {},
+): Promise<PersonErasure> {
   let person: PersonRecords | undefined
   const result = await erasure(
     folder,
     ctx,
     (s, r) => {
       person = personRecords(phone, s, r)
-      return {phones: new Set([phone]), requestIds: new Set(person.requests.map(x => x.id)), target: personTarget(person)}
+      return {phones: new Set([phone]), requestIds: new Set(person.requests.map(x => x.id)), target: {...personTarget(person), namesHashed}}
     },
     (plan, erasureId) => ({action: 'privacy.erase', after: counts(plan, erasureId), subject: erasureId}),
     {apply, within},

@@ -3,7 +3,9 @@
  * number afterwards (a backup restored by hand, an old export copied back, a journal line), in every spelling.
  */
 import {strict as assert} from 'node:assert'
-import {appendFileSync, copyFileSync, writeFileSync} from 'node:fs'
+import {
+  appendFileSync, copyFileSync, readFileSync, writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 
 import {runCli, runJson, tempDir} from '../helpers/cli.js'
@@ -41,5 +43,33 @@ describe('privacy erase finds residue on a second run (CLI)', function () {
     assert.ok(files(dataDir).includes('esportazioni/vecchia.csv'))
     const third = await runJson<{erasureId: null | string}>(['privacy', 'erase', ERASED.phone, '--yes'], dataDir)
     assert.equal(third.json.erasureId, null)
+  })
+
+  it('a copy holding only the name, put back once the tables no longer say it, is found by the number\'s tombstone', async () => {
+    const {cleanup, dir} = tempDir()
+    after(cleanup)
+    const dataDir = path.join(dir, 'dati')
+    await buildTemplate(dataDir)
+    assert.equal((await runCli(['privacy', 'erase', ERASED.phone, '--yes'], dataDir)).code, 0)
+    assert.deepEqual(traces(dataDir), [])
+    // The tombstone keeps the name as a salted hash, never as text.
+    const tombstones = readFileSync(path.join(dataDir, 'cancellazioni.json'), 'utf8')
+    assert.doesNotMatch(tombstones.toLowerCase(), /mario|cancellami/)
+    assert.equal(JSON.parse(tombstones).version, 2)
+
+    // Name only, spelled with other case and punctuation: a list the clerk kept, and a line pasted in the audit log.
+    writeFileSync(path.join(dataDir, 'esportazioni', 'telefonate.csv'), 'cognome;nome;esito\r\nCANCELLAMI;Mario;richiamare\r\nBianchi;Luca;ok\r\n')
+    appendFileSync(path.join(dataDir, 'registro.jsonl'), JSON.stringify({
+      action: 'nota', operator: 'x', subject: 'telefonata', text: 'Richiamato mario  cancellami.', ts: '2026-01-01T00:00:00+01:00',
+    }) + '\n')
+    // A namesake with a number of their own is someone else: kept.
+    writeFileSync(path.join(dataDir, 'esportazioni', 'omonimo.csv'), 'telefono;nome\r\n+393409998877;Mario Cancellami\r\n')
+
+    const preview = await runJson<{files: {file: string}[]}>(['privacy', 'erase', ERASED.phone, '--yes', '--json'], dataDir)
+    assert.equal(preview.code, 0, JSON.stringify(preview.json))
+    assert.deepEqual(preview.json.files.map(f => f.file).sort(), ['esportazioni/telefonate.csv', 'registro.jsonl'])
+    assert.equal(readFileSync(path.join(dataDir, 'esportazioni', 'telefonate.csv'), 'utf8'), 'cognome;nome;esito\r\nBianchi;Luca;ok\r\n')
+    assert.doesNotMatch(readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8'), /ancellami/i)
+    assert.match(readFileSync(path.join(dataDir, 'esportazioni', 'omonimo.csv'), 'utf8'), /Mario Cancellami/)
   })
 })

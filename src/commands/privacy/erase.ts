@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {eraseWithTombstones} from '../../app/erasure-tombstones.js'
-import {erasePerson, type PersonErasure} from '../../app/privacy.js'
+import {type PersonErasure} from '../../app/privacy.js'
 import {BaseCommand} from '../../base-command.js'
 import {CervenoError, EXIT} from '../../core/errors.js'
 import {formatPhone, normalizePhone} from '../../core/phone.js'
@@ -29,7 +29,7 @@ export default class PrivacyErase extends BaseCommand<typeof PrivacyErase> {
     const ctx = {now: this.now(), operator: this.operator(this.flags.operator)}
     if (!this.flags.yes) {
       if (this.jsonEnabled() || !process.stdin.isTTY || !process.stdout.isTTY) throw new CervenoError('NO_TTY', {hint: t.erase.noTtyHint})
-      const plan = await erasePerson(folder, ctx, phone, false)
+      const plan = await eraseWithTombstones(folder, ctx, phone, false)
       if (plan.files.length === 0 && plan.uncleanable.length === 0) {
         this.log(t.erase.nothing(formatPhone(phone)))
         return plan

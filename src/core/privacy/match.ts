@@ -1,4 +1,5 @@
 import {phoneSpellings} from '../phone.js'
+import {type HashedNames, nameWords, saltedHash} from './tombstones.js'
 
 /**
  * Finds whether any of many literal strings occurs in a text, in one pass (Aho–Corasick): a purge
@@ -72,6 +73,8 @@ export interface ErasureTarget {
   ids: string[]
   /** Full names, for records that carry a name but no number (see Matcher.isAbout). */
   names: string[]
+  /** Names known only as the tombstone's hashes (an erasure run again, once the tables no longer hold them). */
+  namesHashed?: HashedNames
   /** E.164 numbers; every spelling of each is searched. */
   phones: string[]
 }
@@ -84,10 +87,51 @@ export function searchableName(name: string): boolean {
 
 const PHONE_TOKEN = /\+?\d{8,15}/g
 
+/**
+ * Finds, in a text, a run of words that is one of the names (the same words in any order, any punctuation or case
+ * between them: "CANCELLAMI;Mario"): names in clear, and names a tombstone keeps only as salted hashes.
+ */
+export class NameWordSet {
+  private readonly clear: Set<string>
+  /** Every word of the names in clear: a text holding none of them needs no splitting (only without hashes). */
+  private readonly clearWords: NeedleSet
+  private readonly hashed: Set<string>
+  private readonly lengths: number[]
+
+  constructor(names: readonly string[], private readonly tombstone?: HashedNames) {
+    const runs = names.map(n => nameWords(n)).filter(w => w.length > 0)
+    this.clear = new Set(runs.map(w => `${w.length}:${[...w].sort().join(' ')}`))
+    this.clearWords = new NeedleSet(runs.flat(), true)
+    this.hashed = new Set(tombstone?.keys ?? [])
+    const lengths = [...runs.map(w => w.length), ...[...this.hashed].map(k => Number(k.slice(0, k.indexOf(':'))))]
+    this.lengths = [...new Set(lengths)].filter(n => n > 0).sort((a, b) => a - b)
+  }
+
+  get empty(): boolean {
+    return this.lengths.length === 0
+  }
+
+  foundIn(text: string): boolean {
+    if (this.empty || (this.hashed.size === 0 && !this.clearWords.foundIn(text))) return false
+    const words = nameWords(text)
+    for (let i = 0; i < words.length; i++) {
+      for (const n of this.lengths) {
+        if (i + n > words.length) break
+        const run = words.slice(i, i + n).sort().join(' ')
+        if (this.clear.has(`${n}:${run}`)) return true
+        if (this.tombstone && this.hashed.has(`${n}:${saltedHash(this.tombstone.salt, run)}`)) return true
+      }
+    }
+
+    return false
+  }
+}
+
 /** Decides whether a record (a line, a CSV row, a JSON element) is about the target. */
 export class Matcher {
   private readonly ids: NeedleSet
   private readonly names: NeedleSet
+  private readonly nameWords: NameWordSet | undefined
   private readonly ownDigits: Set<string>
 
   constructor(target: ErasureTarget) {
@@ -98,10 +142,13 @@ export class Matcher {
       true,
     )
     this.ownDigits = new Set(spellings.map(s => s.replaceAll(/\D/g, '')))
+    // The names are also searched word by word, in any order, with those the tombstone keeps as hashes.
+    const words = new NameWordSet(target.names.filter(n => searchableName(n)), target.namesHashed)
+    this.nameWords = words.empty ? undefined : words
   }
 
   get empty(): boolean {
-    return this.ids.empty && this.names.empty
+    return this.ids.empty && this.names.empty && !this.nameWords
   }
 
   /** Any spelling of a target number, or one of the target ids. */
@@ -110,7 +157,7 @@ export class Matcher {
   }
 
   hasName(text: string): boolean {
-    return this.names.foundIn(text)
+    return this.names.foundIn(text) || (this.nameWords?.foundIn(text) ?? false)
   }
 
   /** Mentions a number that is not one of the targets' (then a name alone may be a namesake's). */
