@@ -24,10 +24,16 @@ import {CervenoError} from '../core/errors.js'
 import {repairJsonLines} from './audit-log.js'
 import {crashPoint} from './crash-points.js'
 import {
-  FILE_MODE, fsyncDir, isDiskFull, isTempName, type StagedFile, writeAll, writeTempBytes,
+  FILE_MODE, fsyncDir, isDiskFull, isTempName, type StagedFile, TEMP_MARK, writeAll, writeFileSafely, writeTempBytes,
 } from './durable.js'
 
 export const RECORD_FILE = '.transazione.json'
+/**
+ * Files a change is about to stage outside the folder (an export at `--out` elsewhere), named here, synced, before
+ * their temp files are written: a process killed before its commit record would otherwise leave a copy of
+ * citizens' data beside the export, where recovery never looks.
+ */
+export const OUTSIDE_FILE = '.temp-esterni.json'
 export const AUDIT_FILE = 'registro.jsonl'
 const RECORD_VERSION = 1
 
@@ -228,9 +234,9 @@ async function finish(dir: string, record: CommitRecord, verify: boolean): Promi
   if (record.audit?.segment) await rm(resolved(dir, record.audit.segment.temp), {force: true})
 }
 
-/** Whether a commit record is waiting to be rolled forward (cheap: one stat). */
+/** Whether a commit record is waiting to be rolled forward, or temp files outside to be removed (cheap: two stats). */
 export async function hasUnfinishedCommit(dir: string): Promise<boolean> {
-  return exists(path.join(dir, RECORD_FILE))
+  return (await exists(path.join(dir, RECORD_FILE))) || exists(path.join(dir, OUTSIDE_FILE))
 }
 
 /**
@@ -252,6 +258,7 @@ export async function recover(dir: string): Promise<boolean> {
       await finish(dir, record, true)
     }
 
+    await clearOutside(dir)
     await sweep(dir)
     await repairJsonLines(path.join(dir, AUDIT_FILE))
   } catch (error) {
@@ -259,6 +266,38 @@ export async function recover(dir: string): Promise<boolean> {
   }
 
   return record !== undefined
+}
+
+/** Names the files about to be staged outside the folder (see OUTSIDE_FILE), durably, before they are written. */
+export async function announceOutside(dir: string, targets: readonly string[]): Promise<void> {
+  await writeFileSafely(path.join(dir, OUTSIDE_FILE), JSON.stringify({pid: process.pid, targets}) + '\n')
+}
+
+/**
+ * Removes what a change announced outside the folder and left as temp files (a change that did not commit, or
+ * one rolled forward, whose temp files are then gone already), then the announcement.
+ */
+export async function clearOutside(dir: string): Promise<void> {
+  const file = path.join(dir, OUTSIDE_FILE)
+  let intent: {pid?: unknown; targets?: unknown}
+  try {
+    intent = JSON.parse(await readFile(file, 'utf8')) as typeof intent
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') await rm(file, {force: true})
+    return
+  }
+
+  const targets = Array.isArray(intent.targets) ? intent.targets : []
+  if (typeof intent.pid === 'number') {
+    for (const target of targets) {
+      if (typeof target !== 'string' || !path.isAbsolute(target)) continue
+      const prefix = `${path.basename(target)}${TEMP_MARK}${intent.pid}-`
+      const names = await readdir(path.dirname(target)).catch(() => [] as string[])
+      for (const n of names) if (n.startsWith(prefix) && isTempName(n)) await rm(path.join(path.dirname(target), n), {force: true})
+    }
+  }
+
+  await rm(file, {force: true})
 }
 
 /** Temp files written by a process killed before its commit record: `<name>.<number>` from older versions too. */

@@ -16,7 +16,7 @@ import {type RequestRecord} from '../core/requests/types.js'
 import {toRomeIso} from '../core/time.js'
 import {jsonLines, putLines} from './audit-log.js'
 import {
-  AUDIT_FILE, commit, type CommitPlan, discard, diskFull,
+  announceOutside, AUDIT_FILE, clearOutside, commit, type CommitPlan, discard, diskFull,
 } from './commit.js'
 import {crashPoint} from './crash-points.js'
 import {readTable, type TableSchema, writeTable} from './csv-table.js'
@@ -28,6 +28,12 @@ import {
   findRecord, headerBytes, ourTable, putRows, SCHEMAS, TABLE_FILES, tableRows,
 } from './table-files.js'
 import {REQUESTS, SUBSCRIBERS} from './tables.js'
+
+/** A path outside the data folder `dir` (an export at `--out` elsewhere). */
+function isOutside(dir: string, target: string): boolean {
+  const rel = path.relative(dir, target)
+  return rel.startsWith('..') || path.isAbsolute(rel)
+}
 
 /** Previous versions kept per file under backup/. */
 export const BACKUPS_KEPT = 10
@@ -172,7 +178,9 @@ export class Transaction {
     const staged: StagedFile[] = []
     const remove: string[] = [...this.removed]
     let audit: CommitPlan['audit']
+    const outside = [...this.files.keys()].filter(t => isOutside(dir, t))
     try {
+      if (outside.length > 0) await announceOutside(dir, outside)
       for (const [target, data] of this.files) {
         if (target === path.join(dir, AUDIT_FILE)) continue
         await mkdir(path.dirname(target), {mode: DIR_MODE, recursive: true})
@@ -202,11 +210,13 @@ export class Transaction {
       await this.assertUntouched()
     } catch (error) {
       await discard([...staged, ...(audit && 'segment' in audit ? [audit.segment] : [])])
+      if (outside.length > 0) await clearOutside(dir).catch(() => {})
       throw diskFull(error, dir, 'none')
     }
 
-    if (staged.length === 0 && !audit) return
-    await commit(dir, {audit, files: staged, remove})
+    if (staged.length > 0 || audit) await commit(dir, {audit, files: staged, remove})
+    // Committed (a failure after the commit record leaves the announcement for recover()).
+    if (outside.length > 0) await clearOutside(dir).catch(() => {})
   }
 
   /**
@@ -296,13 +306,13 @@ export class Transaction {
 
   /**
    * Writes a whole file outside the data folder (an export at `--out`), by the same protocol: checked temp file
-   * beside it, named in the commit record, renamed with the rest of the change.
+   * beside it (announced first in the folder, see OUTSIDE_FILE), named in the commit record, renamed with the rest
+   * of the change.
    */
   writeExport(absolute: string, data: Buffer | string): void {
     if (!path.isAbsolute(absolute)) throw new Error(`writeExport: ${absolute} is not an absolute path`)
-    const inside = path.relative(this.folder.dir, absolute)
-    if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
-      this.writeFile(inside.split(path.sep).join('/'), data)
+    if (!isOutside(this.folder.dir, absolute)) {
+      this.writeFile(path.relative(this.folder.dir, absolute).split(path.sep).join('/'), data)
       return
     }
 
