@@ -48,7 +48,9 @@ for (const section of chosen) {
   kept.set(section.name, `<!-- section: ${section.name} -->\n## ${section.title}\n\nMachine:\n${machine}\n\n${body.trim()}`)
 }
 
-const order = sections.map(s => s.name)
+// Sections this script writes come in their order; sections written by hand (a before/after comparison of two
+// commits) are kept, after them, as they were.
+const order = [...sections.map(s => s.name), ...[...kept.keys()].filter(n => !sections.some(s => s.name === n))]
 const text = [
   '# Benchmarks',
   '',
