@@ -63,9 +63,15 @@ export class ChatBatch {
   async finish(): Promise<void> {
     const batchOrder = batchDateOrder(this.decided)
     const {defaultCountry} = this.settings
+    // Each file read once more, whatever the number of its waiting chats (a zip can hold hundreds).
+    let read: undefined | {chats: ChatFileText[]; file: string}
     for (const w of this.waiting) {
-      const again = await readChatFile(w.file)
-      const chat = again.ok ? again.chats.find(c => c.entry === w.entry) : undefined
+      if (read?.file !== w.file) {
+        const again = await readChatFile(w.file)
+        read = {chats: again.ok ? again.chats : [], file: w.file}
+      }
+
+      const chat = read.chats.find(c => c.entry === w.entry)
       if (!chat || digest(chat.text) !== w.hash) {
         this.sink.results.push({
           error: {code: 'chat-file:changed', entry: w.entry ?? undefined}, format: formatOf(w.container), ignored: 0, messages: 0, path: w.file, requests: 0,

@@ -11,7 +11,7 @@ import path from 'node:path'
 import {
   cleanCsvRecords, type Cleaned, cleanJsonDocument, cleanJsonLines, cleanLines, cleanVcards,
 } from '../core/privacy/clean.js'
-import {type Matcher, NameWordSet} from '../core/privacy/match.js'
+import {type Matcher, NameWordSet, NumberSet} from '../core/privacy/match.js'
 import {type HashedNames} from '../core/privacy/tombstones.js'
 import {type DecodedText, decodeSpreadsheetText} from '../io/csv-table.js'
 import {FILES} from '../io/data-folder.js'
@@ -130,15 +130,16 @@ export async function cleanDataFile(dir: string, file: string, m: Matcher): Prom
   return {content: bom ? Buffer.concat([Buffer.from([0xEF, 0xBB, 0xBF]), body]) : body, file, removed: cleaned.removed}
 }
 
-/** Where a person's number or name is still written, as plain bytes (the check after an erasure). */
+/** Where a person's number (E.164, found however written) or name is still written (the check after an erasure). */
 export async function residues(dir: string, needles: {names: string[]; namesHashed?: HashedNames; phones: string[]}): Promise<{file: string; name: boolean; phone: boolean}[]> {
   const out: {file: string; name: boolean; phone: boolean}[] = []
   const names = needles.names.map(n => n.toLowerCase()).filter(n => n.trim() !== '')
   const words = new NameWordSet(needles.names, needles.namesHashed)
+  const numbers = new NumberSet(needles.phones)
   for (const file of await listDataFiles(dir)) {
     const bytes = await readFile(path.join(dir, file))
     const texts = [bytes.toString('utf8'), bytes.toString('latin1')]
-    const phone = needles.phones.some(p => texts.some(t => t.includes(p)))
+    const phone = texts.some(t => numbers.foundIn(t))
     const lower = texts.map(t => t.toLowerCase())
     const name = names.some(n => lower.some(t => t.includes(n))) || texts.some(t => words.foundIn(t))
     if (phone || name) out.push({file, name, phone})

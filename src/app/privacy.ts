@@ -9,7 +9,6 @@ import {mkdir} from 'node:fs/promises'
 
 import {type AuditEntry} from '../core/audit.js'
 import {CervenoError, isCervenoError} from '../core/errors.js'
-import {phoneSpellings} from '../core/phone.js'
 import {type ErasureTarget, Matcher} from '../core/privacy/match.js'
 import {
   mergeTargets, personRecords, type PersonRecords, personTarget, planPurge, type PurgePlan, requestsTarget, retentionCutoff,
@@ -212,7 +211,7 @@ async function erasure(
     })
     if (erasureId === null) return {...toResult(plan, null, []), selection: plan.selection}
     const t = plan.selection.target
-    const left = await residues(folder.dir, {names: t.names, namesHashed: t.namesHashed, phones: t.phones.flatMap(p => phoneSpellings(p))})
+    const left = await residues(folder.dir, {names: t.names, namesHashed: t.namesHashed, phones: t.phones})
     return {...toResult(plan, erasureId, left), selection: plan.selection}
   })
 }

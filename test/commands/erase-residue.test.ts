@@ -12,6 +12,7 @@ import {runCli, runJson, tempDir} from '../helpers/cli.js'
 import {
   buildTemplate, ERASED, files, traces,
 } from '../helpers/folder-check.js'
+import {inboundEnvelope} from '../helpers/webhooks.js'
 
 describe('privacy erase finds residue on a second run (CLI)', function () {
   this.timeout(300_000)
@@ -71,5 +72,42 @@ describe('privacy erase finds residue on a second run (CLI)', function () {
     assert.equal(readFileSync(path.join(dataDir, 'esportazioni', 'telefonate.csv'), 'utf8'), 'cognome;nome;esito\r\nBianchi;Luca;ok\r\n')
     assert.doesNotMatch(readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8'), /ancellami/i)
     assert.match(readFileSync(path.join(dataDir, 'esportazioni', 'omonimo.csv'), 'utf8'), /Mario Cancellami/)
+  })
+
+  it('touches only the erased citizen: an id inside a longer one is someone else\'s; the number is found however written, and a list without header loses its first row', async () => {
+    const {cleanup, dir} = tempDir()
+    after(cleanup)
+    const dataDir = path.join(dir, 'dati')
+    assert.equal((await runCli(['init'], dataDir)).code, 0)
+    const dump = path.join(dir, 'r.ndjson')
+    const ts = 1_764_410_400
+    writeFileSync(dump, [
+      inboundEnvelope([{
+        body: 'Servizio Info ON Mario Rossi', from: '393331110005', id: 'wamid.h5', name: 'Mario', ts, userId: 'IT.5',
+      }]),
+      inboundEnvelope([{
+        body: 'Servizio Info ON Anna Bianchi', from: '393332220050', id: 'wamid.h50', name: 'Anna', ts, userId: 'IT.50',
+      }]),
+    ].map(x => JSON.stringify(x)).join('\n') + '\n')
+    assert.equal((await runCli(['import', dump], dataDir)).code, 0)
+    assert.equal((await runCli(['review', '--approve-all', '--operator', 't'], dataDir)).code, 0)
+    const anna = (text: string) => text.split('\n').filter(l => l.includes('Anna Bianchi')).length
+    const audit = () => readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8')
+    const annaBefore = anna(audit())
+    assert.ok(annaBefore >= 2)
+    const spellings = ['0039 333 1110005', '+39 333-1110005', '333.111.0005', '333/1110005', '+39 (333) 1110005']
+    for (const [i, spelling] of spellings.entries()) writeFileSync(path.join(dataDir, 'esportazioni', `vecchia-${i}.csv`), `${spelling}\r\n`)
+    writeFileSync(path.join(dataDir, 'esportazioni', 'elenco.csv'), 'ROSSI;Mario\r\nBianchi;Anna\r\n')
+
+    const r = await runJson<{residues: unknown[]}>(['privacy', 'erase', '+393331110005', '--yes'], dataDir)
+    assert.equal(r.code, 0, JSON.stringify(r.json))
+    assert.deepEqual(r.json.residues, [])
+    assert.equal(anna(audit()), annaBefore, 'Anna Bianchi\'s audit lines are untouched')
+    assert.deepEqual((await runJson<{name: string}[]>(['subscribers'], dataDir)).json.map(x => x.name), ['Anna Bianchi'])
+    for (const i of spellings.keys()) assert.equal(readFileSync(path.join(dataDir, 'esportazioni', `vecchia-${i}.csv`), 'utf8'), '', spellings[i])
+    assert.equal(readFileSync(path.join(dataDir, 'esportazioni', 'elenco.csv'), 'utf8'), 'Bianchi;Anna\r\n')
+    assert.doesNotMatch(audit(), /Mario Rossi|3331110005/)
+    const again = await runJson<{erasureId: null | string}>(['privacy', 'erase', '+393331110005', '--yes'], dataDir)
+    assert.equal(again.json.erasureId, null, 'nothing left to find')
   })
 })

@@ -126,12 +126,17 @@ export function cleanJsonLines(text: string, m: Matcher): Cleaned<string> {
   return {content: out.join(''), removed}
 }
 
-/** CSV records (header first): rows about them go, the header stays. */
+/**
+ * CSV records (header first): rows about them go, the header stays. A first row that is itself about them (a list
+ * saved without a header) goes too, or a second erasure would find it again and again.
+ */
 export function cleanCsvRecords(records: string[][], m: Matcher): Cleaned<string[][]> {
   if (records.length === 0) return {content: records, removed: 0}
   const [head, ...body] = records
   const kept = body.filter(r => !m.isAbout(r.join('\t')))
-  return {content: [head, ...kept], removed: body.length - kept.length}
+  const removed = body.length - kept.length
+  if (m.isAbout(head.join('\t'))) return {content: kept, removed: removed + 1}
+  return {content: [head, ...kept], removed}
 }
 
 /** vCard files: whole cards go; null when no card is left. */

@@ -1,7 +1,9 @@
 import fc from 'fast-check'
 import {strict as assert} from 'node:assert'
 
-import {Matcher, NameWordSet, NeedleSet} from '../../../src/core/privacy/match.js'
+import {
+  Matcher, NameWordSet, NeedleSet, NumberSet,
+} from '../../../src/core/privacy/match.js'
 import {
   addErasure, emptyTombstones, nameKey, parseTombstones, TombstoneIndex,
 } from '../../../src/core/privacy/tombstones.js'
@@ -68,5 +70,36 @@ describe('privacy matching', () => {
     })
     assert.equal(v1.version, 2)
     assert.deepEqual(v1.requests, ['abc'])
+  })
+
+  it('ids and names count only as whole tokens: wamid.h5 is not in wamid.h50, Paolo Rossi not in Paolo Rossini', () => {
+    const m = new Matcher({ids: ['wamid.h5', '393331110005'], names: ['Paolo Rossi'], phones: []})
+    assert.ok(m.hasId('{"id":"wamid.h5"}'))
+    assert.ok(!m.hasId('{"id":"wamid.h50"}'))
+    assert.ok(!m.hasId('{"user":"3933311100051"}'))
+    assert.ok(m.hasName('Paolo Rossi;ok'))
+    assert.ok(!m.hasName('Paolo Rossini;ok'))
+    const bounded = new NeedleSet(['àb'], true, true)
+    assert.ok(bounded.foundIn('x àb y'))
+    assert.ok(!bounded.foundIn('xàb y'), 'an accented letter is a letter too')
+    assert.ok(!bounded.foundIn('𝐱àb'), 'and so is one outside the BMP')
+  })
+
+  it('finds a number however it is written, never inside a longer one', () => {
+    const n = new NumberSet(['+393351234567'])
+    for (const t of ['0039 335 1234567', '+39 335-1234567', '335.123.4567', '335/1234567', '+39 (335) 1234567', '393351234567', 'tel. 3351234567, ok', '3351234567 3339990000', '+39 335 123 4567']) {
+      assert.ok(n.foundIn(t), t)
+    }
+
+    for (const t of ['13351234567', '33512345678', '+39 335 123 45678', '12393351234567', '2026-01-01T10:00:00+01:00']) assert.ok(!n.foundIn(t), t)
+  })
+
+  it('a name beside a number written with spaces is a namesake, not them', () => {
+    const m = new Matcher({ids: [], names: ['Mario Rossi'], phones: ['+393351234567']})
+    assert.ok(m.isAbout('Mario Rossi;richiamare'))
+    assert.ok(m.isAbout('Mario Rossi;+39 335 123 4567'))
+    assert.ok(!m.isAbout('Mario Rossi;+39 340 999 8877'))
+    assert.ok(!m.isAbout('Mario Rossi;340 999 8877'))
+    assert.ok(m.isAbout('{"name":"Mario Rossi","ts":"2026-01-01T10:00:00+01:00"}'), 'a date is not a number')
   })
 })
