@@ -2,8 +2,9 @@ import {parsePhoneNumberFromString} from 'libphonenumber-js/max'
 
 import {type HashedNames, nameWords, saltedHash} from './tombstones.js'
 
-/** A letter or a digit: what may not touch a bounded match (see NeedleSet). */
-const WORD_CHAR = /[\p{L}\p{N}]/u
+/** A letter or a digit at the end / start of a string: what may not touch a bounded match (see NeedleSet). */
+const WORD_BEFORE = /[\p{L}\p{N}]$/u
+const WORD_AFTER = /^[\p{L}\p{N}]/u
 
 /**
  * Finds whether any of many literal strings occurs in a text, in one pass (Aho–Corasick): a purge
@@ -76,14 +77,9 @@ export class NeedleSet {
     return false
   }
 
-  /** No letter or digit right before `start` or at `end`. */
+  /** No letter or digit right before `start` or at `end` (two units each side: a surrogate pair is one letter). */
   private isolated(t: string, start: number, end: number): boolean {
-    const before = start > 0 ? String.fromCodePoint(t.codePointAt(start - 1)!) : ''
-    const low = start > 1 ? t.charCodeAt(start - 1) : 0
-    // The unit before may be the low half of a surrogate pair: look at the whole code point.
-    const prev = low >= 0xDC_00 && low <= 0xDF_FF ? String.fromCodePoint(t.codePointAt(start - 2)!) : before
-    const next = end < t.length ? String.fromCodePoint(t.codePointAt(end)!) : ''
-    return !WORD_CHAR.test(prev) && !WORD_CHAR.test(next)
+    return !WORD_BEFORE.test(t.slice(Math.max(0, start - 2), start)) && !WORD_AFTER.test(t.slice(end, end + 2))
   }
 }
 
