@@ -41,6 +41,13 @@ export function resolveApiSettings(env: NodeJS.ProcessEnv, config: Config, requi
     throw new CervenoError('CONFIG_INVALID', {key: 'WHATSAPP_PHONE_NUMBER_ID', problem: 'format'})
   }
 
+  // The same for the other parts of the URL that is shown and stored: a version is `v` and a number, and the token
+  // is in neither (pasted into WHATSAPP_API_URL's path, it would reach invio.json).
+  if (!/^v\d+\.\d+$/.test(version)) throw new CervenoError('CONFIG_INVALID', {key: 'WHATSAPP_API_VERSION', problem: 'format'})
+  if (token !== undefined && token.length >= 8 && baseUrl.includes(token)) {
+    throw new CervenoError('CONFIG_INVALID', {key: 'WHATSAPP_API_URL', problem: 'format'})
+  }
+
   return {
     baseUrl, phoneNumberId, token, version,
   }

@@ -273,6 +273,18 @@ describe('validation at the boundary (issue 13)', () => {
       assert.match(r.stdout + r.stderr, /WHATSAPP_PHONE_NUMBER_ID/)
     }
 
+    // The token pasted into the other parts of the URL that is shown and stored: refused the same way.
+    const id = {WHATSAPP_PHONE_NUMBER_ID: '106540352242922', WHATSAPP_TOKEN: secret}
+    for (const [key, env] of [
+      ['WHATSAPP_API_VERSION', {...id, WHATSAPP_API_VERSION: secret}],
+      ['WHATSAPP_API_URL', {...id, WHATSAPP_API_URL: `http://127.0.0.1:9/${secret}`}],
+    ] as const) {
+      const r = await runCli(['broadcast', '--file', path.join(root, 'avviso.txt'), '--dry-run', '--yes'], dataDir, {env})
+      assert.equal(r.code, 6, r.stdout + r.stderr)
+      assert.ok(!(r.stdout + r.stderr).includes(secret), `${key}: the value was printed`)
+      assert.match(r.stdout + r.stderr, new RegExp(key))
+    }
+
     const invii = path.join(dataDir, 'invii')
     const stored = existsSync(invii) ? readdirSync(invii, {recursive: true}).map(String) : []
     for (const f of stored) {
