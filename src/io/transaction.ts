@@ -179,13 +179,18 @@ export class Transaction {
     const remove: string[] = [...this.removed]
     let audit: CommitPlan['audit']
     const outside = [...this.files.keys()].filter(t => isOutside(dir, t))
+    // The folder a full disk is reported for: the data folder, or an export's own folder while that is written.
+    let writing = dir
     try {
       if (outside.length > 0) await announceOutside(dir, outside)
       for (const [target, data] of this.files) {
         if (target === path.join(dir, AUDIT_FILE)) continue
+        writing = isOutside(dir, target) ? path.dirname(target) : dir
         await mkdir(path.dirname(target), {mode: DIR_MODE, recursive: true})
         staged.push(await writeTempBytes(target, data))
       }
+
+      writing = dir
 
       const changed = new Set([...this.added.keys(), ...this.replaced, ...this.streamed.keys()])
       for (const file of changed) {
@@ -211,7 +216,7 @@ export class Transaction {
     } catch (error) {
       await discard([...staged, ...(audit && 'segment' in audit ? [audit.segment] : [])])
       if (outside.length > 0) await clearOutside(dir).catch(() => {})
-      throw diskFull(error, dir, 'none')
+      throw diskFull(error, writing, 'none')
     }
 
     if (staged.length > 0 || audit) await commit(dir, {audit, files: staged, remove})

@@ -8,7 +8,7 @@
 import {strict as assert} from 'node:assert'
 import {execFileSync} from 'node:child_process'
 import {
-  mkdirSync, rmSync, statfsSync, writeFileSync,
+  mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync,
 } from 'node:fs'
 import path from 'node:path'
 
@@ -117,5 +117,26 @@ describe('disk full (real tmpfs)', function () {
       }
     }))
     this.test!.title += ` (${tried.join(', ')})`
+  })
+  it('an export to another, full disk names that disk\'s folder, not the data folder, and leaves nothing there', async () => {
+    const dataDir = path.join(root, 'dati-export')
+    await buildTemplate(dataDir)
+    const disk = path.join(root, 'chiavetta')
+    const why = mount(disk)
+    assert.equal(why, undefined, why)
+    mounts.push(disk)
+    const before = await snapshot(dataDir)
+    fill(disk, 0)
+    const out = path.join(disk, 'iscritti.csv')
+    const r = await runCli(['export', 'subscribers', '--out', out, '--json'], dataDir)
+    rmSync(path.join(disk, 'riempitivo'), {force: true})
+    assert.equal(r.code, 6, r.stdout + r.stderr)
+    const {error} = JSON.parse(r.stdout) as {error: {code: string; message: string}}
+    assert.equal(error.code, 'DISK_FULL')
+    assert.ok(error.message.includes(disk), error.message)
+    assert.ok(!error.message.includes(dataDir), `the data folder is not the full one: ${error.message}`)
+    assert.match(error.message, /nessuna modifica è stata fatta/)
+    assert.deepEqual(readdirSync(disk), [])
+    assert.equal(await snapshot(dataDir), before)
   })
 })
