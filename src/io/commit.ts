@@ -315,6 +315,18 @@ async function sweep(dir: string, top = true): Promise<void> {
     const full = path.join(dir, e.name)
     if (e.isDirectory()) {
       if (!e.name.startsWith('.lock')) await sweep(full, false)
-    } else if (e.isFile() && (isTempName(e.name) || (top && LEGACY_TEMP.test(e.name)))) await rm(full, {force: true})
+    } else if (e.isFile() && (isTempName(e.name) || (top && (LEGACY_TEMP.test(e.name) || deadLockTemp(e.name))))) await rm(full, {force: true})
+  }
+}
+
+/** The lock's own temp file (`.lock.<pid>.<hex>.tmp`, lock.ts) left by a process that is gone (disk full, a kill). */
+function deadLockTemp(name: string): boolean {
+  const m = /^\.lock\.(\d+)\.[\da-f]+\.tmp$/.exec(name)
+  if (!m) return false
+  try {
+    process.kill(Number(m[1]), 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }

@@ -234,8 +234,8 @@ export async function breakLock(lockPath: string, seen: LockState): Promise<bool
 /** Creates the lock file holding `record`, atomically; false when a lock is already there. */
 async function create(lockPath: string, record: string): Promise<boolean> {
   const temp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  await writeFile(temp, record, {mode: 0o600})
   try {
+    await writeFile(temp, record, {mode: 0o600})
     await link(temp, lockPath)
     return true
   } catch (error) {
@@ -257,10 +257,14 @@ async function create(lockPath: string, record: string): Promise<boolean> {
 
   try {
     await fd.writeFile(record)
-  } finally {
-    await fd.close()
+  } catch (error) {
+    // A lock without its record (disk full) would make others wait for nothing: it goes.
+    await fd.close().catch(() => {})
+    await unlink(lockPath).catch(() => {})
+    throw error
   }
 
+  await fd.close()
   return true
 }
 

@@ -71,6 +71,16 @@ describe('data-folder locks that cannot wedge (CLI)', function () {
     const again = await add('3331234568')
     assert.equal(again.code, 0, again.stdout)
     assert.ok(!existsSync(lockFile()) && !existsSync(`${lockFile()}.break`))
+
+    // The lock's own temp file, left by a process gone before it could remove it (a full disk): the next change
+    // removes it; one of a process still running (about to take the lock) stays.
+    const dead = `${lockFile()}.${deadPid()}.0badcafe.tmp`
+    const alive = `${lockFile()}.${process.pid}.0badcafe.tmp`
+    writeFileSync(dead, '')
+    writeFileSync(alive, '')
+    assert.equal((await add('3331234569')).code, 0)
+    assert.ok(!existsSync(dead), 'the dead process\'s temp file is gone')
+    assert.ok(existsSync(alive), 'a live process\'s temp file stays')
   })
 
   it('a lock whose pid is alive but belongs to a process started at another time is taken over', async function () {
