@@ -5,7 +5,7 @@ import {format} from 'node:util'
 
 import {usageDetail} from './cli/usage-error.js'
 import {CervenoError, EXIT, isCervenoError} from './core/errors.js'
-import {jsonForTerminal, terminalSafe} from './core/safe-text.js'
+import {jsonForTerminal, storedField, terminalSafe} from './core/safe-text.js'
 import {DataFolder, resolveDataDir} from './io/data-folder.js'
 import {isDiskFull} from './io/durable.js'
 import {common, errors} from './messages/it.js'
@@ -131,7 +131,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected operator(flag?: string): string {
-    if (flag && flag.trim() !== '') return flag.trim()
+    // Stored in the tables and the audit log: cleaned like any other typed field (controls, formulas, length).
+    const typed = flag ? storedField(flag).trim() : ''
+    if (typed !== '') return typed
     try {
       return userInfo().username
     } catch {

@@ -220,6 +220,22 @@ describe('validation at the boundary (issue 13)', () => {
     assert.deepEqual(subs.json.map(x => x.name).sort(), ['Anna[2J Rossi', 'Luca Bianchi'])
   })
 
+  it('cleans what the clerk types too: a rejection reason or an operator with controls or a formula is stored defused', async () => {
+    const file = path.join(root, 'r.ndjson')
+    writeFileSync(file, line([{
+      body: 'Servizio Info ON Paolo Neri', from: '393471112224', id: 'wamid.R', ts: T0,
+    }]) + '\n')
+    assert.equal((await runCli(['import', file], dataDir)).code, 0)
+    const [req] = (await runJson<{id: string}[]>(['requests'], dataDir)).json
+    const r = await runCli(['review', '--reject', req.id, '--reason', '\u001B]0;X\u0007=1+2\u001B[2J', '--operator', '@Sportello\u0007'], dataDir)
+    assert.equal(r.code, 0, r.stderr)
+    const stored = readFileSync(path.join(dataDir, 'richieste.csv'), 'utf8') + readFileSync(path.join(dataDir, 'registro.jsonl'), 'utf8')
+    assert.doesNotMatch(stored, /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/)
+    const [rejected] = (await runJson<{reason: string}[]>(['requests', '--status', 'all'], dataDir)).json
+    assert.equal(rejected.reason, ']0;X=1+2[2J')
+    assert.match(readFileSync(path.join(dataDir, 'richieste.csv'), 'utf8'), /;'@Sportello;/)
+  })
+
   it('prints what a citizen wrote with its control characters made visible, in requests, subscribers and review (point 10)', async () => {
     // Hand edits put raw controls in the tables: the reader accepts them, the terminal must never obey them.
     const evil = 'Anna\u0007\b\b\b\bBell\u001B[2J\u001B]0;titolo\u0007\u009B31m\u202Eabc'

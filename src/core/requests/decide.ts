@@ -1,7 +1,7 @@
 import {CervenoError} from '../errors.js'
 import {activate, cease, normalizeName} from '../registry/registry.js'
 import {type Subscriber} from '../registry/types.js'
-import {checkName, NAME_MAX_CHARS} from '../safe-text.js'
+import {checkName, NAME_MAX_CHARS, storedField} from '../safe-text.js'
 import {type RequestRecord} from './types.js'
 
 /** The clerk's verdict on one request (DESIGN §5). Defer is not a decision: nothing changes. */
@@ -136,7 +136,8 @@ export function applyDecision(state: ReviewState, decision: Decision, ctx: Decis
   }
 
   case 'reject': {
-    const reason = decision.reason.trim()
+    // Typed by the clerk, stored in richieste.csv and exported: cleaned like any stored field.
+    const reason = storedField(decision.reason).trim()
     if (reason === '') throw new CervenoError('USAGE', {detail: 'reason'})
     after = {
       ...before, ...decided, reason, status: 'rejected',
