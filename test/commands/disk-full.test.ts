@@ -118,6 +118,7 @@ describe('disk full (real tmpfs)', function () {
     }))
     this.test!.title += ` (${tried.join(', ')})`
   })
+
   it('an export to another, full disk names that disk\'s folder, not the data folder, and leaves nothing there', async () => {
     const dataDir = path.join(root, 'dati-export')
     await buildTemplate(dataDir)
