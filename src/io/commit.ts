@@ -16,18 +16,22 @@
 import {createHash} from 'node:crypto'
 import {createReadStream, constants as fsc} from 'node:fs'
 import {
-  open, readdir, readFile, rename, rm, stat,
+  copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat,
 } from 'node:fs/promises'
 import path from 'node:path'
 
 import {CervenoError} from '../core/errors.js'
+import {terminalSafe} from '../core/safe-text.js'
+import {dataFolderNotes} from '../messages/data-folder.js'
 import {repairJsonLines} from './audit-log.js'
 import {crashPoint} from './crash-points.js'
 import {
-  FILE_MODE, fsyncDir, isDiskFull, isTempName, type StagedFile, TEMP_MARK, writeAll, writeFileSafely, writeTempBytes,
+  FILE_MODE, type FileIdentity, fsyncDir, isDiskFull, isTempName, type StagedFile, TEMP_MARK, writeAll, writeFileSafely, writeTempBytes,
 } from './durable.js'
 
 export const RECORD_FILE = '.transazione.json'
+/** The start of the name under which backup/ keeps a table saved by hand during a commit (never rotated away). */
+export const HAND_EDIT_PREFIX = 'modificato-a-mano.'
 /**
  * Files a change is about to stage outside the folder (an export at `--out` elsewhere), named here, synced, before
  * their temp files are written: a process killed before its commit record would otherwise leave a copy of
@@ -47,6 +51,8 @@ export interface CommitPlan {
 }
 
 interface RecordEntry {
+  /** The target as the change read it (see StagedFile.base). */
+  base?: FileIdentity | null
   hash: string
   target: string
   temp: string
@@ -69,7 +75,9 @@ function resolved(dir: string, p: string): string {
   return path.isAbsolute(p) ? p : path.join(dir, ...p.split('/'))
 }
 
-const entry = (dir: string, f: StagedFile): RecordEntry => ({hash: f.hash, target: stored(dir, f.target), temp: stored(dir, f.temp)})
+const entry = (dir: string, f: StagedFile): RecordEntry => ({
+  ...(f.base === undefined ? {} : {base: f.base}), hash: f.hash, target: stored(dir, f.target), temp: stored(dir, f.temp),
+})
 
 async function sizeOf(file: string): Promise<number> {
   try {
@@ -217,6 +225,7 @@ async function finish(dir: string, record: CommitRecord, verify: boolean): Promi
     }
 
     const target = resolved(dir, f.target)
+    if (f.base !== undefined) await keepHandEdit(dir, target, f.base)
     await rename(temp, target)
     dirs.add(path.dirname(target))
     crashPoint('rename')
@@ -232,6 +241,22 @@ async function finish(dir: string, record: CommitRecord, verify: boolean): Promi
   await rm(path.join(dir, RECORD_FILE), {force: true})
   crashPoint('done')
   if (record.audit?.segment) await rm(resolved(dir, record.audit.segment.temp), {force: true})
+}
+
+/**
+ * A table saved by another program after the change read it and before its new version is renamed over it (the
+ * commit window, or while a killed change waited for recovery): that version is kept in backup/ under a name the
+ * rotation never removes, and the clerk is told where. The change itself is committed and goes on.
+ */
+async function keepHandEdit(dir: string, target: string, base: FileIdentity | null): Promise<void> {
+  const now = await stat(target).catch(() => null)
+  if (!now || (base && now.ino === base.ino && now.mtimeMs === base.mtimeMs && now.size === base.size)) return
+  const ext = path.extname(target)
+  const name = `${HAND_EDIT_PREFIX}${path.basename(target, ext)}.${new Date().toISOString().replaceAll(/[:.]/g, '-')}${ext}`
+  const kept = path.join(dir, 'backup', name)
+  await mkdir(path.dirname(kept), {mode: 0o700, recursive: true})
+  await link(target, kept).catch(async () => copyFile(target, kept))
+  process.stderr.write(terminalSafe(dataFolderNotes.handEditKept(path.basename(target), path.join('backup', name))) + '\n')
 }
 
 /** Whether a commit record is waiting to be rolled forward, or temp files outside to be removed (cheap: two stats). */

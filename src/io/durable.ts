@@ -58,8 +58,17 @@ export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name)
 }
 
+/** What identifies one version of a file without reading it: a save by another program changes one of these. */
+export interface FileIdentity {
+  ino: number
+  mtimeMs: number
+  size: number
+}
+
 /** A file written completely and synced beside its target, not yet renamed over it. */
 export interface StagedFile {
+  /** The target as the change read it (null: absent), when replacing something else would lose a hand edit. */
+  base?: FileIdentity | null
   hash: string
   target: string
   temp: string

@@ -202,6 +202,7 @@ export class Transaction {
         }
 
         const next = await this.stageTable(file, snapshot)
+        next.base = snapshot.stat ? {ino: snapshot.stat.ino, mtimeMs: snapshot.stat.mtimeMs, size: snapshot.stat.size} : null
         staged.push(next)
         this.state.files[file] = next.hash
         this.state.written = {...this.state.written, [file]: next.hash}

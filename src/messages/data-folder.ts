@@ -14,3 +14,8 @@ export const dataFolderErrors = {
   FILE_CHANGED: (p: P) =>
     `Il file ${s(p.file)} è stato modificato da un altro programma mentre cerveno-info lavorava: la modifica fatta a mano è stata mantenuta e quella di questo comando non è stata applicata. Chiudere il file (per esempio in Excel) e ripetere il comando.`,
 }
+
+export const dataFolderNotes = {
+  handEditKept: (file: string, kept: string) =>
+    `Attenzione: ${file} è stato salvato da un altro programma mentre cerveno-info completava una modifica. La modifica di cerveno-info è stata applicata; la versione salvata a mano è conservata in ${kept}: confrontarla e riportare a mano ciò che manca (con "cerveno-info subscribers add" o "review").`,
+}

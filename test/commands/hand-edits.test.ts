@@ -1,8 +1,10 @@
 import {strict as assert} from 'node:assert'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {
+  readdirSync, readFileSync, renameSync, writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 
-import {freshDataDir, runJson} from '../helpers/cli.js'
+import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
 import {writeNotice} from './broadcast.helpers.js'
 
 interface ErrorDoc {
@@ -150,5 +152,27 @@ describe('hand-edited registries (CLI)', function () {
     assert.equal(e.code, 'FILE_CHARS_LOST')
     assert.match(e.message, /iscritti\.csv, righe 2, 4: .*Windows-1252.*"\?ukasz Nowak", "Ay\?e Y\?lmaz"/)
     assert.match(e.message, /CSV UTF-8/)
+  })
+  it('a table saved by another program after the commit record (Excel saves a new file) is kept in backup/ and named, not lost', async () => {
+    put('iscritti.csv', table(SUB_HEADER, [subRow('+393331111111', 'Anna Rossi')]))
+    assert.equal((await runJson(['subscribers'], dataDir)).code, 0)
+    // Killed right after its commit record: the change is decided, its renames not done.
+    const killed = await runCli(['subscribers', 'add', '+393332222222', 'Luca', 'Bianchi'], dataDir, {env: {CERVENO_CRASH_AT: 'record'}})
+    assert.equal(killed.signal, 'SIGKILL')
+    // Meanwhile the clerk saves the registry from Excel with a row typed by hand: a new file renamed into place.
+    const saved = table(SUB_HEADER, [subRow('+393331111111', 'Anna Rossi'), subRow('+393333333333', 'Scritta AMano')])
+    put('iscritti.csv.excel', saved)
+    renameSync(file('iscritti.csv.excel'), file('iscritti.csv'))
+    const r = await runJson<{name: string}[]>(['subscribers'], dataDir)
+    assert.equal(r.code, 0, r.stderr)
+    // The committed change is applied...
+    assert.deepEqual(r.json.map(x => x.name).sort(), ['Anna Rossi', 'Luca Bianchi'])
+    // ...and the hand-saved version is kept, named on the terminal, and stays through later backups.
+    const kept = readdirSync(file('backup')).filter(f => f.startsWith('modificato-a-mano.iscritti.'))
+    assert.equal(kept.length, 1)
+    assert.equal(readFileSync(file(path.join('backup', kept[0])), 'utf8'), saved)
+    assert.match(r.stderr, new RegExp(`iscritti\\.csv è stato salvato da un altro programma.*backup/${kept[0].replaceAll('.', '\\.')}`, 's'))
+    for (let i = 0; i < 12; i++) assert.equal((await runJson(['subscribers', 'add', `+3933400000${String(i).padStart(2, '0')}`, 'Nome', `Cognome${i}`], dataDir)).code, 0)
+    assert.ok(readdirSync(file('backup')).includes(kept[0]), 'never rotated away')
   })
 })
