@@ -153,6 +153,7 @@ describe('hand-edited registries (CLI)', function () {
     assert.match(e.message, /iscritti\.csv, righe 2, 4: .*Windows-1252.*"\?ukasz Nowak", "Ay\?e Y\?lmaz"/)
     assert.match(e.message, /CSV UTF-8/)
   })
+
   it('a table saved by another program after the commit record (Excel saves a new file) is kept in backup/ and named, not lost', async () => {
     put('iscritti.csv', table(SUB_HEADER, [subRow('+393331111111', 'Anna Rossi')]))
     assert.equal((await runJson(['subscribers'], dataDir)).code, 0)
