@@ -1,28 +1,44 @@
 /**
- * Erasure tombstones: what identifies the messages of an erased citizen, without personal data, so that
+ * Erasure tombstones: what identifies the messages of an erased citizen, without personal data in clear, so that
  * re-importing the same chats or webhook dumps does not bring them back (GDPR art. 17). Only salted hashes are
- * kept: of each erased request id (stable across re-imports of the same message) and of the number, with the
- * date of the erasure, so that a new request from that number can say it was erased before; and, under the
- * number's hash, of the citizen's names word by word, so that erasing the number again finds a copy that holds
- * only the name (an old export put back, a line pasted into a note) once the tables no longer say it.
+ * kept: of each erased request id (stable across re-imports of the same message); of the number, with the date of
+ * the erasure, so that a new request from that number can say it was erased before; and, under the number's key,
+ * of the citizen's names word by word, so that erasing the number again finds a copy that holds only the name (an
+ * old export put back, a line pasted into a note) once the tables no longer say it.
+ *
+ * A number is a small space (every Italian mobile is 10⁷ guesses): its key is made with scrypt, slow on purpose,
+ * and the names are hashed with a secret that only the number's scrypt gives, so a stolen file yields neither
+ * a number nor, without first guessing the number, a name. (Version 1 files hashed the number with one SHA-256;
+ * those entries are read as they are, as `legacyPhones`.)
  */
-import {createHash} from 'node:crypto'
+import {createHash, scryptSync} from 'node:crypto'
 
 export const TOMBSTONE_VERSION = 2
 
 export interface TombstoneFile {
+  /** Version 1's fast hashes of numbers → day: still recognised, never written for a new erasure. */
+  legacyPhones: Record<string, string>
   /**
-   * Salted hash of a number → the salted hashes of its citizen's names (nameKey: the words sorted), each as
-   * `<words>:<hash>` so that a search knows how many words to hash at a time. Added in version 2 (absent before: no names known).
+   * A number's key (phoneSecrets) → the hashes of its citizen's names (nameKey with the number's name secret, the
+   * words sorted), each as `<words>:<hash>` so that a search knows how many words to hash at a time.
    */
   names: Record<string, string[]>
-  /** Salted hash of a number → the day its data were erased (AAAA-MM-GG). */
+  /** A number's key (phoneSecrets, scrypt) → the day its data were erased (AAAA-MM-GG). */
   phones: Record<string, string>
   /** Salted hashes of the erased request ids. */
   requests: string[]
   /** Random, per data folder: the hashes cannot be compared with another folder's or looked up in a table. */
   salt: string
   version: number
+}
+
+/** scrypt's cost: about 50 ms and 16 MiB a number, done once per erasure and once per review card. */
+const SCRYPT = {N: 2 ** 14, p: 1, r: 8}
+
+/** A number's key in the file, and the secret its names are hashed with (never stored). */
+export function phoneSecrets(salt: string, phone: string): {key: string; nameSecret: string} {
+  const bytes = scryptSync(phone, `${salt}\u0000tombstone`, 48, SCRYPT)
+  return {key: bytes.subarray(0, 16).toString('hex'), nameSecret: bytes.subarray(16).toString('hex')}
 }
 
 /** Names kept as hashes: `<words>:<hash>` keys (nameKey) and the salt they were made with. */
@@ -37,7 +53,7 @@ export function saltedHash(salt: string, value: string): string {
 
 export function emptyTombstones(salt: string): TombstoneFile {
   return {
-    names: {}, phones: {}, requests: [], salt, version: TOMBSTONE_VERSION,
+    legacyPhones: {}, names: {}, phones: {}, requests: [], salt, version: TOMBSTONE_VERSION,
   }
 }
 
@@ -70,11 +86,12 @@ export function addErasure(file: TombstoneFile, erased: {day: string; names?: re
   }
 
   if (erased.phone !== null) {
-    const key = saltedHash(file.salt, erased.phone)
+    const {key, nameSecret} = phoneSecrets(file.salt, erased.phone)
     file.phones[key] = erased.day
+    delete file.legacyPhones[saltedHash(file.salt, erased.phone)]
     const names = new Set(file.names[key])
     for (const n of erased.names ?? []) {
-      const k = nameKey(file.salt, n)
+      const k = nameKey(nameSecret, n)
       if (k) names.add(k)
     }
 
@@ -84,9 +101,10 @@ export function addErasure(file: TombstoneFile, erased: {day: string; names?: re
   return added
 }
 
-/** Lookups for import and review. */
+/** Lookups for import, review and a repeated erasure. */
 export class TombstoneIndex {
   private readonly requests: Set<string>
+  private readonly secrets = new Map<string, {key: string; nameSecret: string}>()
 
   constructor(private readonly file: TombstoneFile) {
     this.requests = new Set(file.requests)
@@ -96,15 +114,32 @@ export class TombstoneIndex {
     return this.requests.has(saltedHash(this.file.salt, requestId))
   }
 
-  /** The salted name hashes kept for this number (see TombstoneFile.names), with the salt to compare them. */
+  /** The hashed names kept for this number (see TombstoneFile.names), with the secret to compare them. */
   namesOf(phone: string): HashedNames | undefined {
-    const names = this.file.names[saltedHash(this.file.salt, phone)]
-    return names && names.length > 0 ? {keys: names, salt: this.file.salt} : undefined
+    const {key, nameSecret} = this.secretsOf(phone)
+    const names = this.file.names[key]
+    return names && names.length > 0 ? {keys: names, salt: nameSecret} : undefined
   }
 
   /** The day this number's data were erased, if they were. */
   phoneErasedOn(phone: null | string): string | undefined {
-    return phone === null ? undefined : this.file.phones[saltedHash(this.file.salt, phone)]
+    if (phone === null) return undefined
+    if (Object.keys(this.file.phones).length > 0) {
+      const day = this.file.phones[this.secretsOf(phone).key]
+      if (day) return day
+    }
+
+    return this.file.legacyPhones[saltedHash(this.file.salt, phone)]
+  }
+
+  private secretsOf(phone: string): {key: string; nameSecret: string} {
+    let s = this.secrets.get(phone)
+    if (!s) {
+      s = phoneSecrets(this.file.salt, phone)
+      this.secrets.set(phone, s)
+    }
+
+    return s
   }
 }
 
@@ -112,16 +147,20 @@ export class TombstoneIndex {
 export function parseTombstones(text: string): TombstoneFile | undefined {
   const raw = JSON.parse(text) as Partial<TombstoneFile>
   if (typeof raw !== 'object' || raw === null || typeof raw.salt !== 'string' || !Array.isArray(raw.requests)) return undefined
+  const version = typeof raw.version === 'number' ? raw.version : 1
+  const days = (v: unknown): Record<string, string> => (typeof v === 'object' && v !== null ? v as Record<string, string> : {})
   const names: Record<string, string[]> = {}
   if (typeof raw.names === 'object' && raw.names !== null) {
     for (const [k, v] of Object.entries(raw.names)) if (Array.isArray(v)) names[k] = v.filter(x => typeof x === 'string' && /^\d+:[0-9a-f]+$/.test(x))
   }
 
   return {
+    // Version 1 keyed numbers with one SHA-256: those keys stay recognisable, apart from the scrypt ones.
+    legacyPhones: version < 2 ? days(raw.phones) : days(raw.legacyPhones),
     names,
-    phones: typeof raw.phones === 'object' && raw.phones !== null ? raw.phones : {},
+    phones: version < 2 ? {} : days(raw.phones),
     requests: raw.requests.filter(x => typeof x === 'string'),
     salt: raw.salt,
-    version: typeof raw.version === 'number' ? raw.version : TOMBSTONE_VERSION,
+    version,
   }
 }

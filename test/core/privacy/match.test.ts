@@ -5,7 +5,7 @@ import {
   Matcher, NameWordSet, NeedleSet, NumberSet,
 } from '../../../src/core/privacy/match.js'
 import {
-  addErasure, emptyTombstones, nameKey, parseTombstones, TombstoneIndex,
+  addErasure, emptyTombstones, nameKey, parseTombstones, phoneSecrets, saltedHash, TombstoneIndex,
 } from '../../../src/core/privacy/tombstones.js'
 
 describe('privacy matching', () => {
@@ -48,8 +48,13 @@ describe('privacy matching', () => {
     const text = JSON.stringify(file)
     assert.doesNotMatch(text.toLowerCase(), /paolo|rossi|pinco|3331234567/)
     assert.equal(file.version, 2)
+    // Neither the number's fast hash nor names hashed with the file's salt alone: both need the number's scrypt.
+    assert.ok(!text.includes(saltedHash('sale-di-prova', '+393331234567')))
+    assert.ok(!text.includes(nameKey('sale-di-prova', 'Paolo Rossi')!.split(':')[1]))
+    const {nameSecret} = phoneSecrets('sale-di-prova', '+393331234567')
     const names = new TombstoneIndex(parseTombstones(text)!).namesOf('+393331234567')!
-    assert.deepEqual(names.keys, [nameKey('sale-di-prova', 'Pinco'), nameKey('sale-di-prova', 'rossi PAOLO')].sort())
+    assert.deepEqual(names.keys, [nameKey(nameSecret, 'Pinco'), nameKey(nameSecret, 'rossi PAOLO')].sort())
+    assert.equal(new TombstoneIndex(file).phoneErasedOn('+393331234567'), '2026-12-07')
     assert.equal(new TombstoneIndex(file).namesOf('+393330000000'), undefined, 'another number has no names')
     const m = new Matcher({
       ids: [], names: [], namesHashed: names, phones: ['+393331234567'],
@@ -59,17 +64,21 @@ describe('privacy matching', () => {
     assert.ok(!m.isAbout('Paolo Bianchi'))
   })
 
-  it('reads a version 1 tombstone file (no names) and writes it back as version 2', () => {
+  it('reads a version 1 tombstone file (fast number hashes, no names) and writes it back as version 2', () => {
     const v1 = parseTombstones(JSON.stringify({
-      phones: {}, requests: ['abc'], salt: 's', version: 1,
+      phones: {[saltedHash('s', '+393339990000')]: '2026-01-02'}, requests: ['abc'], salt: 's', version: 1,
     }))!
     assert.deepEqual(v1.names, {})
     assert.equal(new TombstoneIndex(v1).namesOf('+393331234567'), undefined)
+    assert.equal(new TombstoneIndex(v1).phoneErasedOn('+393339990000'), '2026-01-02', 'a version 1 erasure is still known')
     addErasure(v1, {
       day: '2026-12-07', names: ['Anna Verdi'], phone: '+393331234567', requestIds: [],
     })
     assert.equal(v1.version, 2)
     assert.deepEqual(v1.requests, ['abc'])
+    const back = parseTombstones(JSON.stringify(v1))!
+    assert.equal(new TombstoneIndex(back).phoneErasedOn('+393339990000'), '2026-01-02')
+    assert.equal(new TombstoneIndex(back).phoneErasedOn('+393331234567'), '2026-12-07')
   })
 
   it('ids and names count only as whole tokens: wamid.h5 is not in wamid.h50, Paolo Rossi not in Paolo Rossini', () => {
