@@ -11,6 +11,8 @@ import {type CervenoError, isCervenoError} from '../core/errors.js'
 import {
   type Finding, numberFindings, PHONE_NUMBER_FIELDS, templateFinding,
 } from '../core/preflight.js'
+import {type Subscriber} from '../core/registry/types.js'
+import {type RequestRecord} from '../core/requests/types.js'
 import {createCloudApiClient, isWhatsAppApiError} from '../io/cloud-api.js'
 import {type SecretSource} from '../io/credentials.js'
 import {type DataFolder} from '../io/data-folder.js'
@@ -77,16 +79,25 @@ function nodeFinding(version: string): Finding {
 async function folderFindings(folder: DataFolder): Promise<{config?: Config; finding: DoctorFinding}> {
   const details = {dir: folder.dir}
   let config: Config
+  let orphans: string[]
   try {
     ({config} = await folder.config())
-    await folder.readSubscribers()
-    await folder.readRequests()
+    orphans = approvedWithoutSubscriber(await folder.readSubscribers(), await folder.readRequests())
   } catch (error) {
     if (!isCervenoError(error)) throw error
     const code = error.code === 'DATA_DIR_MISSING' ? 'folderMissing' : 'folderInvalid'
     return {
       finding: {
         code, details, error, id: 'data-folder', status: 'error',
+      },
+    }
+  }
+
+  if (orphans.length > 0) {
+    return {
+      config,
+      finding: {
+        code: 'folderOrphanApprovals', details: {...details, count: orphans.length, ids: orphans.slice(0, 5).join(', ')}, id: 'data-folder', status: 'warning',
       },
     }
   }
@@ -106,6 +117,15 @@ async function folderFindings(folder: DataFolder): Promise<{config?: Config; fin
       code: 'folderOk', details, id: 'data-folder', status: 'ok',
     },
   }
+}
+
+/**
+ * ON requests marked approved whose number has no row in the registry at all (a row deleted by hand, or a request
+ * set to "approvata" by hand): the two tables disagree, and broadcast goes by the registry.
+ */
+function approvedWithoutSubscriber(subscribers: readonly Subscriber[], requests: readonly RequestRecord[]): string[] {
+  const registered = new Set(subscribers.map(x => x.phone))
+  return requests.filter(r => r.status === 'approved' && r.action === 'ON' && r.phone !== null && !registered.has(r.phone)).map(r => r.id)
 }
 
 /** The folder and its direct entries (and those of invii/, cache/) that group or others may read. */

@@ -113,6 +113,8 @@ export const findings: Record<string, (d: D) => string> = {
   folderInvalid: d => `${s(d.message)}`,
   folderMissing: d => `La cartella dati ${s(d.dir)} non è pronta: eseguire "cerveno-info init".`,
   folderOk: d => `Cartella dati ${s(d.dir)}: file validi, accessibili solo all'utente.`,
+  folderOrphanApprovals: d =>
+    `Cartella dati ${s(d.dir)}: ${Number(d.count) === 1 ? 'una richiesta risulta approvata' : `${s(d.count)} richieste risultano approvate`} in richieste.csv ma il numero non è in iscritti.csv (${s(d.ids)}${Number(d.count) > 5 ? ', …' : ''}): gli avvisi non gli arrivano. Controllare le righe (modificate a mano?) e iscrivere il numero con "cerveno-info subscribers add" se è giusto.`,
   folderPermissions: d => `Cartella dati ${s(d.dir)}: ${s(d.files)} ${Number(d.count) === 1 ? 'è leggibile' : 'sono leggibili'} da altri utenti del computer. Renderli privati (chmod 700 per le cartelle, 600 per i file).`,
   limitBelow: d => `Limite giornaliero WhatsApp: ${num(d.limit)} destinatari nelle 24 ore (${s(d.tier)}), ma gli iscritti attivi sono ${num(d.activeSubscribers)}: un avviso a tutti supera il limite. Dividere l'invio o far alzare il limite da Meta (verifica dell'attività).`,
   limitOk: d => `Limite giornaliero WhatsApp: ${d.limit === null ? 'illimitato' : `${num(d.limit)} destinatari nelle 24 ore`} (${s(d.tier)}); iscritti attivi: ${num(d.activeSubscribers)}.`,

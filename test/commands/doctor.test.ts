@@ -188,4 +188,14 @@ describe('doctor (CLI against the stand-in Cloud API)', function () {
     assert.match(r.byId['data-folder'].message, /iscritti\.csv è leggibile da altri utenti/)
     assert.ok(!fake.requests.some(q => q.path.includes('message_templates')))
   })
+
+  it('an ON request marked approved whose number is not in iscritti.csv (a row deleted or a status set by hand) is ⚠ naming the request', async () => {
+    const header = 'id;telefono;nome;azione;ricevuta_il;fonte;stato;deciso_il;deciso_da;motivo;testo;autore;utente;origine_telefono;importata_il'
+    const when = '2026-03-01T10:00:00+01:00'
+    writeFileSync(path.join(dataDir, 'richieste.csv'), `\uFEFF${header}\r\nab12cd34ef;+393479990000;Anna Verdi;ON;${when};chat.txt:3;approvata;${when};clerk;;Servizio Info ON Anna Verdi;Anna Verdi;;;${when}\r\n`, {mode: 0o600})
+    const r = await doctor()
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.byId['data-folder'].status, 'warning')
+    assert.match(r.byId['data-folder'].message, /una richiesta risulta approvata in richieste\.csv ma il numero non è in iscritti\.csv \(ab12cd34ef\)/)
+  })
 })
