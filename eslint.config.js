@@ -54,4 +54,9 @@ export default [
       'unicorn/no-process-exit': 'off',
     },
   },
+  {
+    // Per-test fixtures register hooks for the describe that calls them; they are helpers, not test files.
+    files: ['test/helpers/**'],
+    rules: {'mocha/no-exports': 'off', 'mocha/no-top-level-hooks': 'off'},
+  },
 ]

@@ -13,7 +13,8 @@ import {type Subscriber} from '../../src/core/registry/types.js'
 import {type RequestRecord} from '../../src/core/requests/types.js'
 import {writeTable} from '../../src/io/csv-table.js'
 import {REQUESTS, SUBSCRIBERS} from '../../src/io/tables.js'
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {inboundEnvelope, type InboundText} from '../helpers/webhooks.js'
 
@@ -89,13 +90,9 @@ const TERMINAL_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/
 describe('validation at the boundary (issue 13)', () => {
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('refuses a webhook whose timestamp is not seconds 2009…tomorrow, with file and line; the rest imports (exit 7), the folder stays readable (point 3)', async () => {
     const file = path.join(root, 'dump.ndjson')

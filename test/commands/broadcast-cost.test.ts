@@ -2,8 +2,9 @@ import {strict as assert} from 'node:assert'
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
-import {type FakeCloudApi, startFakeCloudApi} from '../helpers/fake-cloud-api.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {broadcastEach} from '../helpers/each.js'
+import {type FakeCloudApi} from '../helpers/fake-cloud-api.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {
   apiEnv, phoneOf, seedSubscribers, writeNotice,
@@ -24,21 +25,11 @@ describe('broadcast cost (config.json pricePerMessage)', function () {
   this.timeout(180_000)
   let dataDir: string
   let root: string
-  let cleanup: () => void
   let fake: FakeCloudApi
   let session: PtySession | undefined
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
-    fake = await startFakeCloudApi()
-  })
-
-  afterEach(async () => {
-    session?.kill()
-    session = undefined
-    await fake.close()
-    cleanup()
-  })
+  broadcastEach(f => {
+    ({dataDir, fake, root} = f)
+  }, () => session)
 
   it('the confirmation gives "Costo stimato: N × € x = € y" (pseudo-terminal)', async () => {
     seedSubscribers(dataDir, 3)

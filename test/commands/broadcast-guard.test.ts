@@ -1,8 +1,9 @@
 import {strict as assert} from 'node:assert'
 import {createServer} from 'node:net'
 
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
-import {FAKE_TOKEN, type FakeCloudApi, startFakeCloudApi} from '../helpers/fake-cloud-api.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {broadcastEach} from '../helpers/each.js'
+import {FAKE_TOKEN, type FakeCloudApi} from '../helpers/fake-cloud-api.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {
   acceptedCounts, apiEnv, assertSecretAbsent, runIds, seedSubscribers, writeNotice,
@@ -35,21 +36,11 @@ describe('broadcast: no accidental resend, no connection (CLI)', function () {
   this.timeout(120_000)
   let dataDir: string
   let root: string
-  let cleanup: () => void
   let fake: FakeCloudApi
   let session: PtySession | undefined
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
-    fake = await startFakeCloudApi()
-  })
-
-  afterEach(async () => {
-    session?.kill()
-    session = undefined
-    await fake.close()
-    cleanup()
-  })
+  broadcastEach(f => {
+    ({dataDir, fake, root} = f)
+  }, () => session)
 
   it('the same notice again: refused under --yes (exit 4) naming the earlier run, named in the confirmation, sent with --again', async () => {
     const phones = seedSubscribers(dataDir, 4)

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 
-import {freshDataDir} from '../helpers/cli.js'
-import {FAKE_TOKEN, type FakeCloudApi, startFakeCloudApi} from '../helpers/fake-cloud-api.js'
+import {broadcastEach} from '../helpers/each.js'
+import {FAKE_TOKEN, type FakeCloudApi} from '../helpers/fake-cloud-api.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {
   apiEnv, assertSecretAbsent, runIds, seedSubscribers, writeNotice,
@@ -11,21 +11,14 @@ describe('broadcast confirmation in a terminal (pseudo-terminal, real key presse
   this.timeout(120_000)
   let dataDir: string
   let root: string
-  let cleanup: () => void
   let fake: FakeCloudApi
   let session: PtySession | undefined
+  broadcastEach(f => {
+    ({dataDir, fake, root} = f)
+  }, () => session)
 
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  beforeEach(() => {
     seedSubscribers(dataDir, 3)
-    fake = await startFakeCloudApi()
-  })
-
-  afterEach(async () => {
-    session?.kill()
-    session = undefined
-    await fake.close()
-    cleanup()
   })
 
   it('shows recipients, preview, duration and budget; "Sì, invia" sends to everyone', async () => {

@@ -103,3 +103,4 @@ export function assertPrivate(dataDir: string): void {
     for (const f of readdirSync(path.join(root, id))) assert.equal(statSync(path.join(root, id, f)).mode & 0o777, 0o600, `${id}/${f}`)
   }
 }
+

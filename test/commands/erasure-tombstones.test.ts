@@ -4,7 +4,8 @@ import path from 'node:path'
 
 import {readTable, writeTable} from '../../src/io/csv-table.js'
 import {REQUESTS} from '../../src/io/tables.js'
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {inboundEnvelope} from '../helpers/webhooks.js'
 
@@ -30,13 +31,9 @@ describe('erasure tombstones: an erased citizen does not come back (CLI)', funct
   this.timeout(120_000)
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('erase → re-import the same chat and dump → nothing new, said in the summary; a new message is a new request flagged in review', async () => {
     const dump = path.join(root, 'dump.json')

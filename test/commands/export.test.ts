@@ -8,7 +8,8 @@ import path from 'node:path'
 import {recordDeliveryStatuses} from '../../src/app/broadcast.js'
 import {extractFromPayload} from '../../src/core/webhook/index.js'
 import {DataFolder} from '../../src/io/data-folder.js'
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {FAKE_PHONE_NUMBER_ID, FAKE_TOKEN, startFakeCloudApi} from '../helpers/fake-cloud-api.js'
 import {inboundEnvelope, type InboundText} from '../helpers/webhooks.js'
 
@@ -46,13 +47,9 @@ function excelType(cell: string): 'formula' | 'number' | 'text' {
 describe('export (CLI)', () => {
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('Excel: BOM, `;`, CRLF, phones as text, hostile names inert, Italian headers with statuses, dates and who decided', async () => {
     await subscribe(dataDir, root, [

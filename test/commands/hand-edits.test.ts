@@ -4,7 +4,8 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {writeNotice} from './broadcast.helpers.js'
 
 interface ErrorDoc {
@@ -27,13 +28,9 @@ describe('hand-edited registries (CLI)', function () {
   this.timeout(120_000)
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   const file = (name: string) => path.join(dataDir, name)
   const put = (name: string, text: Buffer | string) => writeFileSync(file(name), text)

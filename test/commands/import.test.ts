@@ -5,8 +5,9 @@ import {
 import path from 'node:path'
 
 import {
-  FIXTURES, freshDataDir, runCli, runJson,
+  FIXTURES, runCli, runJson,
 } from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 
 interface ImportJson {
   duplicates: number
@@ -40,13 +41,9 @@ const DEMO = path.join(FIXTURES, 'demo')
 describe('import (CLI)', () => {
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('imports a folder of chat exports (txt, zip) and a webhook dump, with the --json shape of DESIGN §2', async () => {
     const r = await runJson<ImportJson>(['import', DEMO], dataDir)

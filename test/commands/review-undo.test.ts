@@ -2,7 +2,8 @@ import {strict as assert} from 'node:assert'
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {inboundEnvelope, type InboundText} from '../helpers/webhooks.js'
 
@@ -49,13 +50,9 @@ const THREE: InboundText[] = [
 describe('review: own times, undo, Ctrl-C (CLI)', () => {
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('interactive: each decision carries its own time; undo the last one; Ctrl-C says how many were saved', async function () {
     this.timeout(120_000)

@@ -2,7 +2,8 @@ import {strict as assert} from 'node:assert'
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {KEY, PtySession} from '../helpers/pty.js'
 import {inboundEnvelope, type InboundText} from '../helpers/webhooks.js'
 
@@ -33,13 +34,9 @@ const bytes = (dataDir: string) => ['iscritti.csv', 'richieste.csv', 'registro.j
 describe('review (CLI)', () => {
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('batch flags approve, reject with a reason and discard; --json returns the decisions', async () => {
     await importMessages(dataDir, root, [

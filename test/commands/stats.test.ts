@@ -10,7 +10,8 @@ import {extractFromPayload} from '../../src/core/webhook/index.js'
 import {writeTable} from '../../src/io/csv-table.js'
 import {DataFolder} from '../../src/io/data-folder.js'
 import {REQUESTS, SUBSCRIBERS} from '../../src/io/tables.js'
-import {freshDataDir, runCli, runJson} from '../helpers/cli.js'
+import {runCli, runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {FAKE_PHONE_NUMBER_ID, FAKE_TOKEN, startFakeCloudApi} from '../helpers/fake-cloud-api.js'
 
 const ROME = 'Europe/Rome'
@@ -46,13 +47,9 @@ function request(id: string, status: RequestRecord['status'], receivedAt: string
 describe('stats (CLI)', () => {
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('--json gives the numbers of a known data set (dates relative to now); the terminal shows the 12-month bars', async () => {
     const A = subscriber('+393331111111', 'Anna', iso(monthsAgo(2)))

@@ -3,7 +3,8 @@ import {readdirSync, readFileSync} from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 
-import {freshDataDir, runJson} from '../helpers/cli.js'
+import {runJson} from '../helpers/cli.js'
+import {freshDataDirEach} from '../helpers/each.js'
 import {type FakeCloudApi, startFakeCloudApi} from '../helpers/fake-cloud-api.js'
 import {postSigned, type Receiver, startReceiver} from '../helpers/receiver.js'
 import {seedSubscribers} from '../helpers/seed.js'
@@ -48,13 +49,9 @@ async function stop(rx: Receiver): Promise<void> {
 describe('import with no path: the receiver\'s inbox (CLI)', () => {
   let dataDir: string
   let root: string
-  let cleanup: () => void
-
-  beforeEach(async () => {
-    ({cleanup, dataDir, root} = await freshDataDir())
+  freshDataDirEach(f => {
+    ({dataDir, root} = f)
   })
-
-  afterEach(() => cleanup())
 
   it('SIGKILL during a burst: every POST answered 200 is in the inbox once; imports read each line once', async () => {
     const rx = await startReceiver(dataDir)
